@@ -1,0 +1,90 @@
+"""Property-based and failure-mode tests of the data splits, tree groups and the teacher."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gbdt2nn.data import encode_categories, load_dataset, split_indices
+from gbdt2nn.teacher import Teacher, make_groups, top_features
+
+
+@given(n=st.integers(1, 5000), seed=st.integers(0, 2**31 - 1), split=st.sampled_from(["random", "time"]))
+def test_split_is_a_deterministic_partition(n, seed, split):
+    parts = split_indices(n, seed, split)
+    joined = np.concatenate(parts)
+    assert sorted(joined.tolist()) == list(range(n))
+    again = split_indices(n, seed, split)
+    assert all(np.array_equal(a, b) for a, b in zip(parts, again))
+    if split == "time":
+        assert np.array_equal(joined, np.arange(n))
+
+
+@given(n_trees=st.integers(1, 400), n_groups=st.integers(1, 50), seed=st.integers(0, 1000),
+       grouping=st.sampled_from(["random", "contiguous"]))
+def test_groups_partition_trees_and_are_never_empty(n_trees, n_groups, seed, grouping):
+    groups = make_groups(n_trees, n_groups, grouping, seed)
+    assert len(groups) == min(n_trees, n_groups)
+    assert all(len(g) > 0 for g in groups)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(n_trees))
+    sizes = [len(g) for g in groups]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@settings(max_examples=50)
+@given(gains=st.lists(st.lists(st.floats(0, 100), min_size=4, max_size=4), min_size=1, max_size=6),
+       k=st.integers(1, 6))
+def test_top_features_are_the_largest_gains_without_padding(gains, k):
+    split_gain = np.array(gains)
+    groups = [np.arange(len(gains))]
+    chosen = top_features(split_gain, groups, k)[0]
+    total = split_gain.sum(0)
+    assert len(chosen) == min(k, int((total > 0).sum()))
+    assert all(total[j] > 0 for j in chosen)
+    if len(chosen):
+        assert total[chosen].min() >= np.sort(total)[::-1][len(chosen) - 1] - 1e-12
+
+
+def test_encoding_is_kept_for_new_frames():
+    frame = pd.DataFrame({"c": ["b", "a", None, "b"], "x": [1.0, 2.0, 3.0, 4.0]})
+    encoded, levels = encode_categories(frame)
+    assert levels == {"c": ["a", "b"]}
+    assert encoded.c.tolist()[:2] == [1.0, 0.0] and np.isnan(encoded.c[2])
+    new, _ = encode_categories(pd.DataFrame({"c": ["a", "z"], "x": [0.0, 0.0]}), levels)
+    assert new.c[0] == 0.0 and np.isnan(new.c[1])
+
+
+@pytest.fixture(scope="module")
+def diabetes_teacher():
+    ds = load_dataset("diabetes")
+    return ds, Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid, task="regression", n_trees=40,
+                           num_leaves=6, n_groups=6, features_per_group=3, seed=3)
+
+
+def test_teacher_identities_hold_on_regression(diabetes_teacher):
+    ds, teacher = diabetes_teacher
+    X = ds.X_test
+    np.testing.assert_allclose(teacher.group_scores(X).sum(1), teacher.raw_score(X), atol=1e-8)
+    np.testing.assert_allclose(teacher.group_shap(X).sum(1), teacher.shap(X), atol=1e-8)
+    np.testing.assert_allclose(teacher.saabas(X).sum(1) + teacher.expected_value, teacher.raw_score(X), atol=1e-8)
+    np.testing.assert_allclose(teacher.shap(X).sum(1) + teacher.expected_value, teacher.raw_score(X), atol=1e-8)
+    explanation = teacher.explain(X)
+    assert explanation.values.shape == (len(X), teacher.n_features)
+    assert explanation.feature_names == ds.feature_names
+
+
+def test_early_stopping_uses_validation_not_test(diabetes_teacher):
+    ds, _ = diabetes_teacher
+    # a label-shuffled validation split stops training early: the validation split is what is read
+    shuffled = ds.y_valid.sample(frac=1.0, random_state=0).to_numpy()
+    teacher = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, shuffled, task="regression", n_trees=300,
+                          num_leaves=16, early_stopping_rounds=5)
+    assert teacher.n_trees < 300
+
+
+def test_teacher_rejects_foreign_model_file(tmp_path, diabetes_teacher):
+    _, teacher = diabetes_teacher
+    teacher.save(tmp_path)
+    (tmp_path / "teacher.txt").write_bytes(b"\x00\x01 not a model")
+    with pytest.raises(ValueError, match="LightGBM"):
+        Teacher.load(tmp_path)
