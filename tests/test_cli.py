@@ -1,0 +1,113 @@
+"""The command line end to end on a small dataset, and its failure paths."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gbdt2nn.data import load_dataset
+from gbdt2nn.estimators import GBDT2NNClassifier
+
+
+def gbdt2nn(*args, cwd=None):
+    "Run `python -m gbdt2nn ARGS`; return the completed process."
+    return subprocess.run([sys.executable, "-m", "gbdt2nn", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("study")
+    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--lambdas", "0,1", "--seeds", "2",
+                   "--variants", "global,per_group", "--out", out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out, done
+
+
+def test_run_writes_every_file(study):
+    out, done = study
+    for name in ("metrics.json", "runs.csv", "report.md", "metric_vs_lambda.png", "agreement_vs_lambda.png", "beeswarm.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert "teacher test auc" in done.stdout
+
+
+def test_metrics_json_has_the_fields(study):
+    out, _ = study
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("dataset", "task", "n_train", "n_valid", "n_test", "n_features", "metric", "teacher", "runs",
+                "agreement_baseline", "speed"):
+        assert key in metrics, key
+    assert metrics["dataset"] == "breast_cancer" and metrics["metric"] == "auc"
+    assert set(metrics["teacher"]) >= {"test", "train_seconds", "n_trees"}
+    assert len(metrics["runs"]) == 2 + 2 * 2  # λ = 0 once per seed, then each variant
+    run = metrics["runs"][0]
+    assert set(run) >= {"lambda", "seed", "test", "train_seconds", "agreement"}
+    assert set(run["agreement"]["structure"]) == {"r2", "spearman_abs", "feature_agreement_at_5", "cosine"}
+    assert set(metrics["agreement_baseline"]) == {"r2", "spearman_abs", "feature_agreement_at_5", "cosine"}
+    assert metrics["speed"]["teacher_treeshap_rows_per_s"] > 0
+    assert all(v > 0 for v in metrics["speed"]["student_rows_per_s"].values())
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == len(metrics["runs"])
+    assert np.allclose(runs.test, [r["test"] for r in metrics["runs"]])
+
+
+def test_saved_models_load_and_predict_as_recorded(study):
+    out, _ = study
+    ds = load_dataset("breast_cancer")
+    metrics = json.loads((out / "metrics.json").read_text())
+    record = metrics["runs"][0]
+    model = GBDT2NNClassifier.load(out / "models" / f"{record['variant']}_lambda{record['lambda']:g}_seed{record['seed']}")
+    from sklearn.metrics import roc_auc_score
+    assert roc_auc_score(ds.y_test, model.decision_function(ds.X_test)) == pytest.approx(record["test"], abs=1e-9)
+
+
+def test_explain_writes_the_csv(study, tmp_path):
+    out, _ = study
+    ds = load_dataset("breast_cancer")
+    rows = tmp_path / "rows.csv"
+    ds.X_test.iloc[:7].to_csv(rows, index=False)
+    model_dir = next((out / "models").iterdir())
+    done = gbdt2nn("explain", "--model", model_dir, "--data", rows, "--out", tmp_path / "phi.csv", "--method", "grad_input")
+    assert done.returncode == 0, done.stderr
+    phi = pd.read_csv(tmp_path / "phi.csv")
+    assert list(phi.columns) == ds.feature_names + ["base_value", "raw_score"] and len(phi) == 7
+
+
+def test_datasets_lists_every_bundled_dataset():
+    done = gbdt2nn("datasets")
+    assert done.returncode == 0
+    for name in ("flights", "diamonds", "breast_cancer", "diabetes", "synthetic_additive"):
+        assert name in done.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "--data", "missing.csv", "--target", "y", "--out", "o"], "does not exist"),
+    (["run", "--data", "{table}", "--target", "nope", "--out", "o"], "target column 'nope'"),
+    (["run", "--dataset", "nope", "--out", "o"], "unknown dataset"),
+    (["run", "--dataset", "diabetes", "--lambdas", "0,x", "--out", "o"], "--lambdas"),
+    (["run", "--dataset", "diabetes", "--lambdas", "-1", "--out", "o"], ">= 0"),
+    (["run", "--dataset", "diabetes", "--variants", "local", "--out", "o"], "--variants"),
+    (["run", "--dataset", "diabetes"], "--out"),
+    (["run", "--data", "{table}", "--out", "o"], "--target"),
+    (["explain", "--model", "nowhere", "--data", "x.csv", "--out", "y.csv"], "not a saved gbdt2nn model"),
+    (["fly"], "invalid choice"),
+])
+def test_user_errors_give_one_line_and_nonzero_exit(tmp_path, args, message):
+    table = tmp_path / "table.csv"
+    pd.DataFrame({"a": np.arange(20.0), "y": np.arange(20) % 2}).to_csv(table, index=False)
+    done = gbdt2nn(*[a.replace("{table}", str(table)) for a in args], cwd=tmp_path)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "o" / "metrics.json").exists()
+
+
+def test_explain_reports_missing_columns(study, tmp_path):
+    out, _ = study
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame({"mean_radius": [1.0]}).to_csv(rows, index=False)
+    done = gbdt2nn("explain", "--model", next((out / "models").iterdir()), "--data", rows, "--out", tmp_path / "p.csv")
+    assert done.returncode == 2 and "lacks the model's feature columns" in done.stderr
