@@ -96,8 +96,6 @@ def metric_figures(runs: pd.DataFrame, context: dict, folder: Path) -> None:
     import seaborn as sns
     from gbdt2nn.study import with_plain_in_each_variant
     data = with_plain_in_each_variant(runs)
-    positive = sorted(l for l in data["lambda"].unique() if l > 0)
-    data = data.assign(lam=np.where(data["lambda"] > 0, data["lambda"], (positive[0] / 10) if positive else 1e-3))
     figure, ax = plt.subplots(figsize=(5, 3.5))
     sns.lineplot(data=data, x="lam", y="test", hue="variant", marker="o", errorbar="sd", ax=ax)
     ax.axhline(context["teacher"]["test"], color="grey", linestyle="--", label="teacher")

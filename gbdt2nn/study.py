@@ -133,10 +133,12 @@ def run_study(
 
 # %% ../nbs/11_study.ipynb #6991febd
 def with_plain_in_each_variant(runs: pd.DataFrame) -> pd.DataFrame:
-    "Runs with the λ = 0 rows repeated under every variant, for plotting against λ."
+    "Runs with the λ = 0 rows repeated under every variant, and a column `lam` placing λ = 0 on a log axis."
     variants = [v for v in runs.variant.unique() if v != "plain"] or ["plain"]
     plain = runs[runs.variant == "plain"]
-    return pd.concat([runs[runs.variant != "plain"]] + [plain.assign(variant=v) for v in variants], ignore_index=True)
+    data = pd.concat([runs[runs.variant != "plain"]] + [plain.assign(variant=v) for v in variants], ignore_index=True)
+    positive = sorted(l for l in data["lambda"].unique() if l > 0)
+    return data.assign(lam=np.where(data["lambda"] > 0, data["lambda"], positive[0] / 10 if positive else 1e-3))
 
 def best_lambda_table(runs: pd.DataFrame, context: dict) -> pd.DataFrame:
     "Per variant: the best λ by mean R², its test metric and agreement, against λ = 0 and the teacher."
@@ -158,9 +160,6 @@ def best_lambda_table(runs: pd.DataFrame, context: dict) -> pd.DataFrame:
 def plot_against_lambda(runs: pd.DataFrame, context: dict, figure_path: str | Path | None = None):
     "Test metric and agreement figures against λ (log axis; λ = 0 drawn at the left), mean and seed spread."
     data = with_plain_in_each_variant(runs)
-    positive = sorted(l for l in data["lambda"].unique() if l > 0)
-    zero_at = positive[0] / 10 if positive else 1e-3
-    data = data.assign(lam=np.where(data["lambda"] > 0, data["lambda"], zero_at))
     panels = [("test", f"test {context['metric'].upper()}"), ("r2", "R² vs TreeSHAP"),
               ("spearman_abs", "Spearman |φ|"), ("feature_agreement_at_5", "top-5 feature agreement")]
     figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4))
