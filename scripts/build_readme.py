@@ -18,6 +18,8 @@ def output_markdown(output: dict, images: Path, stem: str) -> str:
     "One cell output as markdown."
     data = output.get("data", {})
     if output.get("output_type") == "stream":
+        if output.get("name") == "stderr":
+            return ""  # warnings are not part of the README
         return "```\n" + "".join(output["text"]).rstrip() + "\n```"
     if "image/png" in data:
         images.mkdir(parents=True, exist_ok=True)
@@ -41,7 +43,7 @@ def build(notebook: Path = ROOT / "nbs" / "index.ipynb", target: Path = ROOT / "
     for i, cell in enumerate(cells):
         source = "".join(cell["source"]).rstrip()
         if cell["cell_type"] == "markdown":
-            parts.append(source)
+            parts.append(source.replace("](../", "]("))  # links relative to nbs/ become relative to the root
         elif cell["cell_type"] == "code" and source and not source.startswith("#| hide"):
             lines = [line for line in source.splitlines() if not line.startswith("#|")]
             parts.append("```python\n" + "\n".join(lines) + "\n```")
