@@ -49,7 +49,7 @@ def main() -> None:
     model = GBDT2NNClassifier(epochs=args.epochs, device=args.device, progress=False)
     model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
     X = ds.X_test.iloc[: args.rows]
-    x = model._tensor(X)
+    x = model.to_tensor(X)
     teacher, student, background = model.teacher_, model.student_, model.background_
     reference, tree_seconds = timed(lambda: teacher.shap(X))
     tree_rate = len(X) / tree_seconds

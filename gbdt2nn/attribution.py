@@ -47,7 +47,7 @@ def path_attributions(
     x: torch.Tensor,  # (n, d) rows to explain
     baselines: torch.Tensor,  # (m, d) baselines, averaged over (m = 1: integrated gradients)
     n_steps: int = 16,  # points on each path
-    chunk: int = 16384,  # points evaluated at once
+    chunk: int = 2048,  # points evaluated at once (small enough to stay in cache)
 ) -> torch.Tensor:
     "(G, k, n) slot attributions: (x − b) times the path-averaged gradient, averaged over baselines."
     n, m = len(x), len(baselines)
@@ -119,18 +119,23 @@ def attribute(
     name = inner if method == "structure" else method
     mean = b.mean(0, keepdim=True)
     rows = torch.randperm(len(b), generator=torch.Generator().manual_seed(seed))[:n_baselines]
-    x_dev = x.to(device)
-    if name == "saliency":
-        slots = group_gradients(model, x_dev)
-    elif name == "grad_input":
-        slots = group_gradients(model, x_dev) * _slot_values(model, x_dev - mean.to(device))
-    elif name == "integrated_gradients":
-        slots = path_attributions(model, x_dev, mean.to(device), n_steps)
-    elif name == "expected_gradients":
-        slots = path_attributions(model, x_dev, b[rows].to(device), n_steps)
-    else:  # deeplift
-        slots = deeplift_gradients(model, x_dev, mean.to(device)) * _slot_values(model, x_dev - mean.to(device))
-    per_group = scatter_groups(model, slots.detach().cpu())
+    mean = mean.to(device)
+
+    def slots_of(xs: torch.Tensor) -> torch.Tensor:
+        "(G, k, r) slot attributions of a chunk of rows."
+        if name == "saliency":
+            return group_gradients(model, xs)
+        if name == "grad_input":
+            return group_gradients(model, xs) * _slot_values(model, xs - mean)
+        if name == "integrated_gradients":
+            return path_attributions(model, xs, mean, n_steps)
+        if name == "expected_gradients":
+            return path_attributions(model, xs, b[rows].to(device), n_steps)
+        return deeplift_gradients(model, xs, mean) * _slot_values(model, xs - mean)  # deeplift
+
+    chunk = 4096  # rows at a time: memory stays bounded for any n
+    slots = torch.cat([slots_of(x[i: i + chunk].to(device)).detach().cpu() for i in range(0, len(x), chunk)], 2)
+    per_group = scatter_groups(model, slots)
     return (per_group if by_group else per_group.sum(1)).numpy().astype(np.float64)
 
 # %% ../nbs/07_attribution.ipynb #1e4a41a7

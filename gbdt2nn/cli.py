@@ -83,7 +83,7 @@ def speed_table(model, X: pd.DataFrame, teacher_rate: float) -> dict:
     "Explanation speed (rows/s) of each student method on the rows X."
     from gbdt2nn.attribution import attribute
     from gbdt2nn.comparison import STUDENT_METHODS
-    x, rates = model._tensor(X), {}
+    x, rates = model.to_tensor(X), {}
     for label, options in STUDENT_METHODS.items():
         start = time.perf_counter()
         attribute(model.student_, x, background=model.background_, **options)

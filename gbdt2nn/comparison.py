@@ -43,7 +43,7 @@ def compare_explanations(
     explanations = {"teacher TreeSHAP": reference}
     seconds = {"teacher TreeSHAP": time.perf_counter() - start}
     explanations[BASELINE] = global_importance_baseline(model.teacher_.shap(X_train), len(X))
-    x = model._tensor(X)
+    x = model.to_tensor(X)
     for label, options in methods.items():
         start = time.perf_counter()
         explanations[label] = attribute(model.student_, x, background=model.background_, **options)
@@ -69,7 +69,7 @@ def agreement_table(long: pd.DataFrame, metrics: list[str] | None = None) -> pd.
 def structure_by_group(model, X: pd.DataFrame, k: int = 5, **options) -> pd.DataFrame:
     "Per-group agreement of the structure attributions with the teacher's per-group TreeSHAP."
     options = {**STUDENT_METHODS["structure"], **options, "by_group": True}
-    student = attribute(model.student_, model._tensor(X), background=model.background_, **options)
+    student = attribute(model.student_, model.to_tensor(X), background=model.background_, **options)
     return group_agreement(student, model.teacher_.group_shap(X), model.teacher_.group_features, k)
 
 # %% ../nbs/09_comparison.ipynb #c90d31e2

@@ -108,7 +108,7 @@ class GBDT2NNBase(BaseEstimator):
         config = DistillConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
                                weight_decay=self.weight_decay, patience=self.patience, seed=self.seed)
         terms = self._loss_terms(X, train)
-        self.history_ = distill(self.student_, self.embedding_, train, self._tensor(X_valid), y_valid, self._task,
+        self.history_ = distill(self.student_, self.embedding_, train, self.to_tensor(X_valid), y_valid, self._task,
                                 config, terms, self.device, self.progress)
         return self
 
@@ -125,7 +125,7 @@ class GBDT2NNBase(BaseEstimator):
         return [term]
 
     # -- predicting -----------------------------------------------------------------------------
-    def _tensor(self, X) -> torch.Tensor:
+    def to_tensor(self, X) -> torch.Tensor:
         "(n, d) float32 features of X, checked against the training columns."
         frame = as_frame(X, list(self.feature_names_in_))
         return feature_tensor(frame.to_numpy(np.float64), self.fill_values_)
@@ -133,14 +133,14 @@ class GBDT2NNBase(BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         "(n,) the student's raw score: logit (binary) or value (regression)."
         check_is_fitted(self, "student_")
-        return predict_raw(self.student_, self._tensor(X)).numpy().astype(np.float64)
+        return predict_raw(self.student_, self.to_tensor(X)).numpy().astype(np.float64)
 
     # -- explaining ------------------------------------------------------------------------------
     def explain(self, X, method: str = "structure", by_group: bool = False, **options):
         "The student's attributions of X as a `shap.Explanation` (values (n, d), or (n, G, d) with by_group)."
         import shap
         check_is_fitted(self, "student_")
-        x = self._tensor(X)
+        x = self.to_tensor(X)
         values = attribute(self.student_, x, method, self.background_, by_group=by_group, **options)
         base = base_value(self.student_, method, self.background_, options.get("inner", "integrated_gradients"))
         return shap.Explanation(values=values, base_values=np.full(len(x), base), data=x.numpy().astype(np.float64),

@@ -104,13 +104,14 @@ class GBDT2NN(nn.Module):
         for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
             h = torch.baddbmm(bias, weight, h)  # (G, out, n)
             if i < last:
+                shape = h.shape  # (G, units, n)
                 if self.batch_norm:
-                    G, units, n = h.shape
-                    h = F.batch_norm(h.view(1, G * units, n), getattr(self, f"running_mean_{i}"),
+                    h = F.batch_norm(h.view(1, shape[0] * shape[1], shape[2]), getattr(self, f"running_mean_{i}"),
                                      getattr(self, f"running_var_{i}"), self.norm_weights[i], self.norm_biases[i],
-                                     self.training, 0.1, 1e-5).view(G, units, n)
-                # in place: BatchNorm and baddbmm do not need their outputs for backward
-                h = torch.relu_(h) if activation is None else activation(i, h)
+                                     self.training, 0.1, 1e-5)
+                # in place, on the tensor itself rather than a view (a view would make autograd copy it back):
+                # BatchNorm and baddbmm do not need their outputs for backward
+                h = (torch.relu_(h) if activation is None else activation(i, h)).view(shape)
         return h
 
     def group_outputs_from_hidden(self, h: torch.Tensor) -> torch.Tensor:

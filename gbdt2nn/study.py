@@ -67,7 +67,7 @@ def agreement_figures(values: np.ndarray, reference: np.ndarray, k: int = 5) -> 
 def evaluate_student(model, ds: Dataset, X_explain: pd.DataFrame, reference: np.ndarray, settings: StudySettings) -> dict:
     "Test metric, attribution speed and agreement with TreeSHAP (and with the truth, for synthetic data)."
     start = time.perf_counter()
-    values = attribute(model.student_, model._tensor(X_explain), background=model.background_, **settings.attribution)
+    values = attribute(model.student_, model.to_tensor(X_explain), background=model.background_, **settings.attribution)
     seconds = time.perf_counter() - start
     record = {"test": score(ds.task, ds.y_test, model.decision_function(ds.X_test)),
               "explain_rows_per_s": len(X_explain) / seconds, **agreement_figures(values, reference)}
