@@ -207,6 +207,8 @@ class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):
 
     def _labels(self, y, n_rows: int, what: str = "y") -> np.ndarray:
         values = np.asarray(y)
+        if values.dtype.kind in "fc" and not np.isfinite(values).all():
+            raise ValueError(f"{what} contains NaN or inf values: drop or fill those rows.")
         classes = np.unique(values)
         if len(classes) > 2:
             raise ValueError(f"{what} has {len(classes)} classes: multiclass classification is not supported yet "

@@ -23,14 +23,14 @@ def test_clone_keeps_parameters_and_drops_fitted_state():
 def test_cross_val_score_classifier():
     ds = load_dataset("breast_cancer")
     scores = cross_val_score(GBDT2NNClassifier(**SMALL), ds.X_train, ds.y_train, cv=3, scoring="roc_auc")
-    assert scores.shape == (3,) and np.all(scores > 0.9)
+    assert scores.shape == (3,) and np.all(scores > 0.8)
 
 
 def test_cross_val_score_regressor():
     ds = load_dataset("diabetes")
-    scores = cross_val_score(GBDT2NNRegressor(**{**SMALL, "epochs": 10, "batch_size": 32}), ds.X_train, ds.y_train,
+    scores = cross_val_score(GBDT2NNRegressor(**{**SMALL, "epochs": 40, "batch_size": 16}), ds.X_train, ds.y_train,
                              cv=3, scoring="r2")
-    assert scores.shape == (3,) and np.mean(scores) > 0.1
+    assert scores.shape == (3,) and np.mean(scores) > 0.2
 
 
 def test_same_seed_same_model_and_other_seed_another():
