@@ -100,7 +100,8 @@ class LeafEmbedding(nn.Module):
 class EmbeddingConfig:
     "Settings of the leaf-embedding stage."
     embedding_dim: int = 20  # E
-    epochs: int = 4  # passes over the training leaves
+    epochs: int = 4  # passes over the training leaves (at least)
+    min_steps: int = 600  # at least this many optimizer steps: small datasets get more epochs
     batch_size: int = 2048  # rows per step
     lr: float = 0.01  # Adam learning rate
     seed: int = 0  # initialisation and shuffling seed
@@ -142,7 +143,8 @@ def fit_leaf_embedding(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     history, best, best_state = [], float("inf"), None
-    bar = tqdm(range(config.epochs), desc="leaf embedding", disable=not progress, leave=False)
+    epochs = max(config.epochs, -(-config.min_steps // -(-len(leaves_train) // config.batch_size)))
+    bar = tqdm(range(epochs), desc="leaf embedding", disable=not progress, leave=False)
     for epoch in bar:
         start, running = time.perf_counter(), 0.0
         model.train()
