@@ -56,9 +56,7 @@ def main() -> None:
     start = time.perf_counter()
     leaves_train = torch.as_tensor(teacher.leaf_indices(ds.X_train), dtype=torch.int16)
     fit_leaf_embedding(teacher, leaves_train, leaves_valid, EmbeddingConfig(), progress=False)
-    config = EmbeddingConfig()
-    epochs = max(config.epochs, -(-config.min_steps // -(-len(leaves_train) // config.batch_size)))
-    print(f"flights embedding stage (leaf indices + {epochs} epochs): "
+    print(f"flights embedding stage (leaf indices + {EmbeddingConfig().epochs_for(len(leaves_train))} epochs): "
           f"{time.perf_counter() - start:.1f} s  (target < 15 s)")
 
 

@@ -101,12 +101,17 @@ class EmbeddingConfig:
     "Settings of the leaf-embedding stage."
     embedding_dim: int = 20  # E
     epochs: int = 4  # passes over the training leaves (at least)
-    min_steps: int = 600  # at least this many optimizer steps: small datasets get more epochs
     batch_size: int = 2048  # rows per step
     lr: float = 0.01  # Adam learning rate
     seed: int = 0  # initialisation and shuffling seed
+    min_steps: int = 600  # at least this many optimizer steps: small datasets get more epochs
 
-# %% ../nbs/03_embedding.ipynb #4d4a7eb0
+    def epochs_for(self, n_rows: int) -> int:
+        "Epochs run on `n_rows` training rows: `epochs`, or more to reach `min_steps`."
+        steps_per_epoch = -(-n_rows // self.batch_size)
+        return max(self.epochs, -(-self.min_steps // steps_per_epoch))
+
+# %% ../nbs/03_embedding.ipynb #a11f8d56
 def _batches(n_rows: int, batch_size: int, generator: torch.Generator | None = None):
     "Slices (or shuffled index chunks) covering 0..n_rows-1."
     if generator is None:
@@ -143,8 +148,7 @@ def fit_leaf_embedding(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     history, best, best_state = [], float("inf"), None
-    epochs = max(config.epochs, -(-config.min_steps // -(-len(leaves_train) // config.batch_size)))
-    bar = tqdm(range(epochs), desc="leaf embedding", disable=not progress, leave=False)
+    bar = tqdm(range(config.epochs_for(len(leaves_train))), desc="leaf embedding", disable=not progress, leave=False)
     for epoch in bar:
         start, running = time.perf_counter(), 0.0
         model.train()
