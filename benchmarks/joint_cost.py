@@ -43,7 +43,7 @@ def main() -> None:
                           embedding.head_weight, embedding.head_bias, seed=0)
         terms = [] if config is None else [make_explanation_term(config, teacher, student, X_rows, subset.x, background, cache)[0]]
         history = distill(student, embedding, subset, train.x[-2000:], train.y[-2000:].numpy(), "binary",
-                          DistillConfig(epochs=1), terms, progress=False)
+                          DistillConfig(epochs=1, min_steps=0), terms, progress=False)
         return history[0]["train_seconds"]
 
     for _, config in VARIANTS:  # teacher attributions computed (and cached) outside the timings

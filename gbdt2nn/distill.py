@@ -15,20 +15,23 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from tqdm.auto import tqdm
 
-from .embedding import LeafEmbedding
+from .embedding import LeafEmbedding, cosine_decay
 from .student import GBDT2NN
 
 # %% auto #0
-__all__ = ['DistillConfig', 'embedding_weight', 'task_loss', 'LossTerm', 'predict_raw', 'metric_name', 'score', 'better',
-           'DivergenceError', 'TrainingData', 'distill']
+__all__ = ['LR_SCHEDULES', 'PRECISIONS', 'DistillConfig', 'embedding_weight', 'learning_rate', 'task_loss', 'LossTerm',
+           'predict_raw', 'metric_name', 'score', 'better', 'DivergenceError', 'TrainingData', 'distill']
 
 # %% ../nbs/05_distill.ipynb #503c6e10
 @dataclass
 class DistillConfig:
     "Settings of student training."
-    epochs: int = 8  # passes over the training rows
+    epochs: int = 8  # passes over the training rows (at least)
     batch_size: int = 512  # rows per step
-    lr: float = 3e-3  # AdamW learning rate
+    min_steps: int = 2000  # at least this many optimizer steps: small datasets get more epochs (0: exactly `epochs`)
+    lr: float = 1e-2  # peak AdamW learning rate
+    lr_schedule: str = "cosine"  # 'cosine': from lr down to lr * lr_final over the run; 'constant'
+    lr_final: float = 0.02  # last learning rate of the cosine schedule, as a fraction of lr
     weight_decay: float = 1e-4  # AdamW weight decay
     patience: int | None = None  # stop after this many epochs without validation improvement (None: run all epochs)
     rho_base: float = 0.7  # ρ = max(rho_floor, rho_base ** (epoch // rho_every))
@@ -36,19 +39,56 @@ class DistillConfig:
     rho_every: int = 2
     seed: int = 0  # shuffling seed
     eval_batch_size: int = 16384  # rows per step when predicting
+    precision: str = "float32"  # 'float32', or 'bfloat16': mixed precision (matrix products in bfloat16)
+
+    def steps_per_epoch(self, n_rows: int) -> int:
+        "Optimizer steps of one epoch over `n_rows` rows (a last batch of one row is dropped: BatchNorm needs two)."
+        full_batches, rest = divmod(n_rows, self.batch_size)
+        return full_batches + (rest > 1)
+
+    def epochs_for(self, n_rows: int) -> int:
+        "Epochs run on `n_rows` training rows: `epochs`, or more to reach `min_steps`."
+        return max(self.epochs, -(-self.min_steps // max(1, self.steps_per_epoch(n_rows))))
+
+    def check(self) -> "DistillConfig":
+        "Raise ValueError on settings outside their ranges; return self."
+        if self.epochs < 1 or self.batch_size < 2 or self.min_steps < 0:
+            raise ValueError(f"epochs must be >= 1, batch_size >= 2 and min_steps >= 0; "
+                             f"got {self.epochs}, {self.batch_size} and {self.min_steps}.")
+        if not (self.lr > 0 and 0 <= self.lr_final <= 1):
+            raise ValueError(f"lr must be > 0 and lr_final in [0, 1]; got {self.lr} and {self.lr_final}.")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}; got {self.lr_schedule!r}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}; got {self.precision!r}.")
+        return self
+
+LR_SCHEDULES = ("cosine", "constant")
+PRECISIONS = ("float32", "bfloat16")
 
 def embedding_weight(epoch: int, config: DistillConfig) -> float:
     "ρ at `epoch` (from 0): DeepGBM's decaying weight of the embedding loss."
     return max(config.rho_floor, config.rho_base ** (epoch // config.rho_every))
 
-# %% ../nbs/05_distill.ipynb #89930e98
+# %% ../nbs/05_distill.ipynb #2b81af32
+def learning_rate(
+    step: int,  # optimizer step, from 0
+    total_steps: int,  # optimizer steps of the whole run
+    config: DistillConfig,  # lr, lr_schedule, lr_final
+) -> float:
+    "The learning rate at `step`: cosine from lr to lr · lr_final over the run, or constant."
+    if config.lr_schedule == "constant":
+        return config.lr
+    return cosine_decay(step, total_steps, config.lr, config.lr_final)
+
+# %% ../nbs/05_distill.ipynb #f5962466
 def task_loss(task: str, raw: torch.Tensor, y: torch.Tensor, label_variance: float = 1.0) -> torch.Tensor:
     "Log-loss on the logit (binary) or squared error over the label variance (regression)."
     if task == "binary":
         return F.binary_cross_entropy_with_logits(raw, y)
     return F.mse_loss(raw, y) / label_variance
 
-# %% ../nbs/05_distill.ipynb #0bd123ec
+# %% ../nbs/05_distill.ipynb #7e860a19
 class LossTerm(Protocol):
     "An extra term of the training loss."
     name: str
@@ -61,7 +101,7 @@ class LossTerm(Protocol):
         "Its loss on the batch `x` (rows `rows` of the training tensors)."
         ...
 
-# %% ../nbs/05_distill.ipynb #2b81af32
+# %% ../nbs/05_distill.ipynb #aa554283
 @torch.no_grad()
 def predict_raw(student: GBDT2NN, x: torch.Tensor, batch_size: int = 16384) -> torch.Tensor:
     "(n,) raw scores of rows x (n, d), in evaluation mode (the mode is restored)."
@@ -87,7 +127,7 @@ def better(task: str, a: float, b: float) -> bool:
     "Whether metric value `a` beats `b`."
     return a > b if task == "binary" else a < b
 
-# %% ../nbs/05_distill.ipynb #f5962466
+# %% ../nbs/05_distill.ipynb #f336df3b
 class DivergenceError(RuntimeError):
     "Training produced a non-finite loss."
 
@@ -104,7 +144,7 @@ def _embedding_weights(embedding: LeafEmbedding, leaves: torch.Tensor, rows: int
         sample = embedding.embed(leaves[:rows]).permute(1, 2, 0)  # (G, E, n)
         return 1.0 / sample.var(2, keepdim=True).clamp_min(1e-8)
 
-# %% ../nbs/05_distill.ipynb #2c31395e
+# %% ../nbs/05_distill.ipynb #da0b3c84
 def distill(
     student: GBDT2NN,  # the network to train (in place)
     embedding: LeafEmbedding,  # fitted leaf embeddings (frozen)
@@ -118,6 +158,7 @@ def distill(
     progress: bool = True,  # show a progress bar
 ) -> list[dict]:
     "Train `student` by GBDT2NN distillation; keep the best validation epoch; return the per-epoch history."
+    config.check()
     device = torch.device(device)
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
@@ -128,9 +169,12 @@ def distill(
     weights = _embedding_weights(embedding, leaves)
     options = {"fused": True} if device.type in ("cpu", "cuda") else {}
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay, **options)
+    epochs = config.epochs_for(len(x))
+    total_steps, global_step = epochs * config.steps_per_epoch(len(x)), 0
+    low_precision = config.precision == "bfloat16"
     name = metric_name(task)
     history, best, best_state, stale = [], None, None, 0
-    bar = tqdm(range(config.epochs), desc="student", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc="student", disable=not progress, leave=False)
     for epoch in bar:
         start, rho = time.perf_counter(), embedding_weight(epoch, config)
         term_weights = [term.weight(epoch) for term in terms]
@@ -142,8 +186,10 @@ def distill(
             xb = x[rows]
             with torch.no_grad():
                 target = embedding.embed(leaves[rows]).permute(1, 2, 0)  # (G, E, n)
-            hidden = student.hidden(xb)  # (G, E, n)
-            raw = student.group_outputs_from_hidden(hidden).sum(1)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
+                hidden = student.hidden(xb)  # (G, E, n)
+                raw = student.group_outputs_from_hidden(hidden).sum(1)
+            hidden, raw = hidden.float(), raw.float()  # the losses in float32
             parts = {"task_loss": task_loss(task, raw, y[rows], label_variance),
                      "embedding_loss": (((hidden - target) ** 2) * weights).mean()}
             loss = (1 - rho) * parts["task_loss"] + rho * parts["embedding_loss"]
@@ -154,6 +200,9 @@ def distill(
             if not torch.isfinite(loss):
                 raise DivergenceError(f"training diverged at epoch {epoch}, step {step}: the loss is {loss.item()}. "
                                       "Lower lr, check the inputs for extreme values, or reduce the loss weights.")
+            for param_group in optimizer.param_groups:
+                param_group["lr"] = learning_rate(global_step, total_steps, config)
+            global_step += 1
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -161,7 +210,7 @@ def distill(
                 sums[key] += value.item() * len(rows)
         n_seen, train_seconds = sum(len(rows) for rows in batches), time.perf_counter() - start
         valid = score(task, y_valid, predict_raw(student, x_valid, config.eval_batch_size).numpy())
-        record = {"epoch": epoch, "rho": rho, **{k: v / n_seen for k, v in sums.items()},
+        record = {"epoch": epoch, "rho": rho, "lr": optimizer.param_groups[0]["lr"], **{k: v / n_seen for k, v in sums.items()},
                   **{f"{term.name}_weight": w for term, w in zip(terms, term_weights)},
                   f"valid_{name}": valid, "train_seconds": train_seconds,
                   "seconds": time.perf_counter() - start}

@@ -5,6 +5,7 @@
 # %% ../nbs/03_embedding.ipynb #4cf74e59
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['leaf_layout', 'LeafEmbedding', 'EmbeddingConfig', 'embedding_loss', 'fit_leaf_embedding']
+__all__ = ['leaf_layout', 'LeafEmbedding', 'EmbeddingConfig', 'cosine_decay', 'embedding_loss', 'fit_leaf_embedding']
 
 # %% ../nbs/03_embedding.ipynb #137253e7
 def leaf_layout(
@@ -86,7 +87,8 @@ class LeafEmbedding(nn.Module):
 
     def forward(self, leaves: torch.Tensor) -> torch.Tensor:
         "(n, G) group outputs w_gᵀ e_g(x) + b_g, computed as a lookup of each leaf's projection on w_g."
-        projected = (self.table * self.head_weight[self.row_group]).sum(-1) * self.row_mask  # (rows,)
+        # index_select rather than head_weight[row_group]: its backward sums in a fixed order (deterministic on CPU)
+        projected = (self.table * self.head_weight.index_select(0, self.row_group)).sum(-1) * self.row_mask  # (rows,)
         bags = self.bags(leaves)  # (n * G, S)
         summed = projected.index_select(0, bags.view(-1)).view(bags.shape).sum(1)
         return summed.view(len(leaves), self.n_groups) + self.head_bias
@@ -102,7 +104,8 @@ class EmbeddingConfig:
     embedding_dim: int = 20  # E
     epochs: int = 4  # passes over the training leaves (at least)
     batch_size: int = 2048  # rows per step
-    lr: float = 0.01  # Adam learning rate
+    lr: float = 0.05  # peak Adam learning rate
+    lr_final: float = 0.02  # the rate decays (cosine) to lr * lr_final at the last step
     seed: int = 0  # initialisation and shuffling seed
     min_steps: int = 600  # at least this many optimizer steps: small datasets get more epochs
 
@@ -111,7 +114,18 @@ class EmbeddingConfig:
         steps_per_epoch = -(-n_rows // self.batch_size)
         return max(self.epochs, -(-self.min_steps // steps_per_epoch))
 
-# %% ../nbs/03_embedding.ipynb #a11f8d56
+# %% ../nbs/03_embedding.ipynb #9d684b60
+def cosine_decay(
+    step: int,  # optimizer step, from 0
+    total_steps: int,  # optimizer steps of the whole run
+    peak: float,  # rate at step 0
+    final_fraction: float,  # rate at the last step, as a fraction of `peak`
+) -> float:
+    "Learning rate at `step` of a cosine decay from `peak` to `peak · final_fraction`."
+    progress = min(1.0, step / max(1, total_steps - 1))
+    return peak * (final_fraction + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+# %% ../nbs/03_embedding.ipynb #07ec1132
 def _batches(n_rows: int, batch_size: int, generator: torch.Generator | None = None):
     "Slices (or shuffled index chunks) covering 0..n_rows-1."
     if generator is None:
@@ -148,13 +162,18 @@ def fit_leaf_embedding(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     history, best, best_state = [], float("inf"), None
-    bar = tqdm(range(config.epochs_for(len(leaves_train))), desc="leaf embedding", disable=not progress, leave=False)
+    epochs, step = config.epochs_for(len(leaves_train)), 0
+    total_steps = epochs * -(-len(leaves_train) // config.batch_size)
+    bar = tqdm(range(epochs), desc="leaf embedding", disable=not progress, leave=False)
     for epoch in bar:
         start, running = time.perf_counter(), 0.0
         model.train()
         for rows in _batches(len(leaves_train), config.batch_size, generator):
             batch = leaves_train[rows.to(device)]
             loss = (((model(batch) - model.group_scores(batch)) ** 2) * weights).mean()
+            for param_group in optimizer.param_groups:
+                param_group["lr"] = cosine_decay(step, total_steps, config.lr, config.lr_final)
+            step += 1
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -35,8 +35,9 @@ class GBDT2NNBase(BaseEstimator):
 
     def __init__(self, n_trees: int = 200, num_leaves: int = 64, learning_rate: float = 0.1, n_groups: int = 20,
                  features_per_group: int = 10, embedding_dim: int = 20, hidden_sizes: tuple = (100, 100, 100, 50),
-                 epochs: int = 8, batch_size: int = 512, lr: float = 3e-3, weight_decay: float = 1e-4,
-                 embedding_epochs: int = 4, batch_norm: bool = True, patience: int | None = None,
+                 epochs: int = 8, min_steps: int = 2000, batch_size: int = 512, lr: float = 1e-2, lr_schedule: str = "cosine",
+                 weight_decay: float = 1e-4, embedding_epochs: int = 4, batch_norm: bool = True,
+                 patience: int | None = None, precision: str = "float32",
                  valid_fraction: float = 0.1, background_size: int = 200, explanation_weight: float = 0.0,
                  explanation_method: str = "grad_input", explanation_loss: str = "mse", explanation_by_group: bool = False,
                  explanation_rows: int | None = None, explanation_steps: int = 4, explanation_warmup: int = 0,
@@ -44,8 +45,9 @@ class GBDT2NNBase(BaseEstimator):
                  progress: bool = True):
         self.n_trees, self.num_leaves, self.learning_rate = n_trees, num_leaves, learning_rate
         self.n_groups, self.features_per_group, self.embedding_dim = n_groups, features_per_group, embedding_dim
-        self.hidden_sizes, self.epochs, self.batch_size, self.lr = hidden_sizes, epochs, batch_size, lr
-        self.weight_decay, self.embedding_epochs, self.batch_norm, self.patience = weight_decay, embedding_epochs, batch_norm, patience
+        self.hidden_sizes, self.epochs, self.min_steps, self.batch_size, self.lr = hidden_sizes, epochs, min_steps, batch_size, lr
+        self.lr_schedule, self.weight_decay, self.embedding_epochs = lr_schedule, weight_decay, embedding_epochs
+        self.batch_norm, self.patience, self.precision = batch_norm, patience, precision
         self.valid_fraction, self.background_size = valid_fraction, background_size
         self.explanation_weight, self.explanation_method, self.explanation_loss = explanation_weight, explanation_method, explanation_loss
         self.explanation_by_group, self.explanation_rows = explanation_by_group, explanation_rows
@@ -87,6 +89,9 @@ class GBDT2NNBase(BaseEstimator):
         "Fit the teacher, its leaf embeddings and the student."
         X = as_frame(X)
         y = self._labels(y, len(X))
+        config = DistillConfig(epochs=self.epochs, batch_size=self.batch_size, min_steps=self.min_steps, lr=self.lr, lr_schedule=self.lr_schedule,
+                               weight_decay=self.weight_decay, patience=self.patience, seed=self.seed,
+                               precision=self.precision).check()  # bad settings fail before any fitting
         X, y, X_valid, y_valid = self._split(X, y, X_valid, y_valid)
         self.teacher_ = self._fit_teacher(X, y, X_valid, y_valid)
         self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
@@ -105,8 +110,6 @@ class GBDT2NNBase(BaseEstimator):
         train = TrainingData(feature_tensor(X.to_numpy(np.float64), mean), torch.as_tensor(y, dtype=torch.float32), leaves)
         rows = torch.randperm(len(X), generator=torch.Generator().manual_seed(self.seed))[: self.background_size]
         self.background_ = train.x[rows].clone()  # (m, d) rows the explanations are relative to
-        config = DistillConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
-                               weight_decay=self.weight_decay, patience=self.patience, seed=self.seed)
         terms = self._loss_terms(X, train)
         self.history_ = distill(self.student_, self.embedding_, train, self.to_tensor(X_valid), y_valid, self._task,
                                 config, terms, self.device, self.progress)

@@ -88,7 +88,7 @@ class GBDT2NN(nn.Module):
         "(G, k, n) standardised inputs of each group, rows last."
         z = ((x - self.feature_mean) / self.feature_scale).t()  # (d, n)
         z = F.pad(z, (0, 0, 0, 1))  # (d + 1, n): the zero row for unused slots
-        return z[self.slots]
+        return z.index_select(0, self.slots.view(-1)).view(*self.slots.shape, -1)  # deterministic backward, unlike z[slots]
 
     def hidden(self, x: torch.Tensor) -> torch.Tensor:
         "(G, E, n) each group network's output N_g(x[I_g]), rows last."

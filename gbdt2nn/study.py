@@ -38,6 +38,7 @@ class StudySettings:
     embedding_dim: int = 10
     hidden_sizes: tuple = (64, 32)
     epochs: int = 8
+    min_steps: int = 0  # exactly `epochs` epochs: small, like-for-like students (the estimators' default is 2000 steps)
     batch_size: int = 256
     lr: float = 3e-3
     explanation_method: str = "grad_input"  # attribution inside the loss
@@ -49,8 +50,8 @@ class StudySettings:
         "Keyword arguments of the estimators."
         return {"n_trees": self.n_trees, "num_leaves": self.num_leaves, "n_groups": self.n_groups,
                 "features_per_group": self.features_per_group, "embedding_dim": self.embedding_dim,
-                "hidden_sizes": tuple(self.hidden_sizes), "epochs": self.epochs, "batch_size": self.batch_size,
-                "lr": self.lr, "explanation_method": self.explanation_method}
+                "hidden_sizes": tuple(self.hidden_sizes), "epochs": self.epochs, "min_steps": self.min_steps,
+                "batch_size": self.batch_size, "lr": self.lr, "explanation_method": self.explanation_method}
 
 QUICK = StudySettings(max_train_rows=8000, n_trees=60, num_leaves=16, n_groups=6, epochs=4, explain_rows=300,
                       attribution={"method": "structure", "inner": "grad_input"})

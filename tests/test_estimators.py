@@ -8,7 +8,7 @@ from gbdt2nn import GBDT2NNClassifier, GBDT2NNRegressor
 from gbdt2nn.data import load_dataset
 
 SMALL = dict(n_trees=30, num_leaves=8, n_groups=4, features_per_group=4, embedding_dim=4, hidden_sizes=(16,),
-             epochs=3, batch_size=64, embedding_epochs=5, progress=False)
+             epochs=3, min_steps=0, batch_size=64, embedding_epochs=5, progress=False)
 
 
 def test_clone_keeps_parameters_and_drops_fitted_state():
