@@ -109,10 +109,13 @@ class EmbeddingConfig:
     seed: int = 0  # initialisation and shuffling seed
     min_steps: int = 600  # at least this many optimizer steps: small datasets get more epochs
 
+    def steps_per_epoch(self, n_rows: int) -> int:
+        "Optimizer steps of one epoch over `n_rows` rows (the last batch may be smaller)."
+        return -(-n_rows // self.batch_size)
+
     def epochs_for(self, n_rows: int) -> int:
         "Epochs run on `n_rows` training rows: `epochs`, or more to reach `min_steps`."
-        steps_per_epoch = -(-n_rows // self.batch_size)
-        return max(self.epochs, -(-self.min_steps // steps_per_epoch))
+        return max(self.epochs, -(-self.min_steps // self.steps_per_epoch(n_rows)))
 
 # %% ../nbs/03_embedding.ipynb #9d684b60
 def cosine_decay(
@@ -163,7 +166,7 @@ def fit_leaf_embedding(
     generator = torch.Generator().manual_seed(config.seed)
     history, best, best_state = [], float("inf"), None
     epochs, step = config.epochs_for(len(leaves_train)), 0
-    total_steps = epochs * -(-len(leaves_train) // config.batch_size)
+    total_steps = epochs * config.steps_per_epoch(len(leaves_train))
     bar = tqdm(range(epochs), desc="leaf embedding", disable=not progress, leave=False)
     for epoch in bar:
         start, running = time.perf_counter(), 0.0
