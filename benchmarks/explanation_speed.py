@@ -5,17 +5,16 @@ One process: fits the default flights model, then explains the same test rows wi
 TreeSHAP (`pred_contrib`) and each student method (student in eval mode), and prints rows/s, the
 ratio to TreeSHAP and agreement with TreeSHAP side by side. captum's IntegratedGradients (50 steps,
 whole network) is timed as well. KernelSHAP is timed per row on a few rows only.
-Targets: grad_input and structure/grad_input >= 50x TreeSHAP; integrated_gradients and
-structure/integrated_gradients (16 steps) >= 5x TreeSHAP and >= 10x captum's IG.
+Targets: grad_input (whole and by group) >= 50x TreeSHAP; integrated_gradients (16 steps, whole and
+by group) >= 5x TreeSHAP and >= 10x captum's IG.
 """
 import argparse
 import time
 
-import numpy as np
 import pandas as pd
 import torch
 
-from gbdt2nn.agreement import agreement, global_importance_baseline
+from gbdt2nn.agreement import HEADLINE_METRICS, agreement, global_importance_baseline
 from gbdt2nn.attribution import attribute
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
@@ -23,9 +22,9 @@ from gbdt2nn.estimators import GBDT2NNClassifier
 METHODS = [  # (label, method, options)
     ("saliency", "saliency", {}),
     ("grad_input", "grad_input", {}),
-    ("structure/grad_input", "structure", {"inner": "grad_input"}),
+    ("grad_input, by group", "grad_input", {"by_group": True}),
     ("integrated_gradients (16 steps)", "integrated_gradients", {"n_steps": 16}),
-    ("structure/integrated_gradients (16 steps)", "structure", {"inner": "integrated_gradients", "n_steps": 16}),
+    ("integrated_gradients (16 steps), by group", "integrated_gradients", {"n_steps": 16, "by_group": True}),
     ("expected_gradients (16 baselines x 4 steps)", "expected_gradients", {"n_baselines": 16, "n_steps": 4}),
     ("deeplift", "deeplift", {}),
 ]
@@ -46,7 +45,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     ds = load_dataset("flights")
-    model = GBDT2NNClassifier(epochs=args.epochs, device=args.device, progress=False)
+    model = GBDT2NNClassifier(student_epochs=args.epochs, device=args.device, progress=False)
     model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
     X = ds.X_test.iloc[: args.rows]
     x = model.to_tensor(X)
@@ -56,13 +55,14 @@ def main() -> None:
     rows = [{"method": "teacher TreeSHAP (LightGBM)", "rows_per_s": tree_rate, "vs_treeshap": 1.0}]
     baseline = global_importance_baseline(teacher.shap(ds.X_train.iloc[:20_000]), len(X))
     base = agreement(baseline, reference, n_boot=200).means()
-    rows.append({"method": "row-invariant global importance", **{m: base[m] for m in ("r2_all", "spearman_abs", "feature_agreement", "cosine")}})
+    rows.append({"method": "row-invariant global importance", **{m: base[m] for m in HEADLINE_METRICS}})
     for label, method, options in METHODS:
         attribute(student, x[:64], method, background, **options)  # warm-up
-        values, seconds = timed(lambda: attribute(student, x, method, background, **options))
+        result, seconds = timed(lambda method=method, options=options: attribute(student, x, method, background, **options))
+        values = result.values.sum(1) if options.get("by_group") else result.values
         means = agreement(values, reference, n_boot=200).means()
         rows.append({"method": label, "rows_per_s": len(X) / seconds, "vs_treeshap": len(X) / seconds / tree_rate,
-                     **{m: means[m] for m in ("r2_all", "spearman_abs", "feature_agreement", "cosine")}})
+                     **{m: means[m] for m in HEADLINE_METRICS}})
     from captum.attr import IntegratedGradients
     mean = background.mean(0, keepdim=True)
     captum_ig = IntegratedGradients(student)
@@ -71,19 +71,19 @@ def main() -> None:
     rows.append({"method": "captum IntegratedGradients (50 steps)", "rows_per_s": captum_rate,
                  "vs_treeshap": captum_rate / tree_rate})
     kernel_x = x[: args.kernel_rows]
-    values, seconds = timed(lambda: attribute(student, kernel_x, "kernel_shap", background, nsamples=500))
-    means = agreement(values, reference[: args.kernel_rows], n_boot=200).means()
+    result, seconds = timed(lambda: attribute(student, kernel_x, "kernel_shap", background, nsamples=500))
+    means = agreement(result.values, reference[: args.kernel_rows], n_boot=200).means()
     rows.append({"method": f"kernel_shap (500 samples, {args.kernel_rows} rows)", "rows_per_s": args.kernel_rows / seconds,
                  "vs_treeshap": args.kernel_rows / seconds / tree_rate,
-                 **{m: means[m] for m in ("r2_all", "spearman_abs", "feature_agreement", "cosine")}})
+                 **{m: means[m] for m in HEADLINE_METRICS}})
     table = pd.DataFrame(rows).set_index("method")
     pd.set_option("display.width", 200)
     print(f"flights, {len(X)} test rows, {teacher}, student on {args.device}, torch threads {torch.get_num_threads()}")
     print(f"TreeSHAP: {1e3 / tree_rate:.3f} ms/row; KernelSHAP: {1e3 / table.iloc[-1].rows_per_s:.0f} ms/row")
     print(table.round(3).to_string())
-    for label in ("grad_input", "structure/grad_input"):
+    for label in ("grad_input", "grad_input, by group"):
         print(f"{label}: {table.loc[label, 'vs_treeshap']:.1f}x TreeSHAP (target >= 50x)")
-    for label in ("integrated_gradients (16 steps)", "structure/integrated_gradients (16 steps)"):
+    for label in ("integrated_gradients (16 steps)", "integrated_gradients (16 steps), by group"):
         rate = table.loc[label, "rows_per_s"]
         print(f"{label}: {rate / tree_rate:.1f}x TreeSHAP (target >= 5x), {rate / captum_rate:.1f}x captum IG-50 (target >= 10x)")
 

@@ -11,8 +11,8 @@ import time
 import pandas as pd
 
 from gbdt2nn.data import load_dataset
-from gbdt2nn.distill import score
 from gbdt2nn.estimators import GBDT2NNClassifier
+from gbdt2nn.metrics import score
 
 REFERENCE_SECONDS = 330  # DeepGBM's GBDT2NN, whole run, same machine
 
@@ -27,7 +27,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"fit ({args.precision}): {seconds:.1f} s ({REFERENCE_SECONDS / seconds:.1f}x faster than the reference's {REFERENCE_SECONDS} s; target < 120 s)")
     print(f"test AUC: teacher {score('binary', ds.y_test, model.teacher_.raw_score(ds.X_test)):.4f}, "
-          f"student {score('binary', ds.y_test, model.decision_function(ds.X_test)):.4f}")
+          f"student {score('binary', ds.y_test, model.raw_score(ds.X_test)):.4f}")
     print(pd.DataFrame(model.history_).round(4).to_string())
 
 

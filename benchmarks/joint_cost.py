@@ -8,11 +8,10 @@ teacher's TreeSHAP for all flights training rows.
 """
 import argparse
 import tempfile
-import time
 
 import torch
-
 from common import flights_setup
+
 from gbdt2nn.distill import DistillConfig, TrainingData, distill
 from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
 from gbdt2nn.joint import ExplanationConfig, make_explanation_term, teacher_attributions
@@ -21,7 +20,7 @@ from gbdt2nn.student import GBDT2NN
 VARIANTS = [
     ("grad_input, global", ExplanationConfig(1.0, "grad_input", "mse", False)),
     ("grad_input, per group", ExplanationConfig(1.0, "grad_input", "mse", True)),
-    ("integrated_gradients (4 steps), per group", ExplanationConfig(1.0, "integrated_gradients", "mse", True, n_steps=4)),
+    ("integrated_gradients (4 steps), per group", ExplanationConfig(1.0, "integrated_gradients", "mse", True, explanation_steps=4)),
 ]
 
 
@@ -32,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     ds, teacher, train, (mean, scale) = flights_setup()
     leaves_valid = torch.as_tensor(teacher.leaf_indices(ds.X_valid), dtype=torch.int16)
-    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid, EmbeddingConfig(epochs=1), progress=False)
+    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid, EmbeddingConfig(embedding_epochs=1, embedding_min_steps=0), progress=False)
     subset = TrainingData(train.x[: args.rows], train.y[: args.rows], train.leaves[: args.rows])
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     background = train.x[-200:]
@@ -43,11 +42,11 @@ def main() -> None:
                           embedding.head_weight, embedding.head_bias, seed=0)
         terms = [] if config is None else [make_explanation_term(config, teacher, student, X_rows, subset.x, background, cache)[0]]
         history = distill(student, embedding, subset, train.x[-2000:], train.y[-2000:].numpy(), "binary",
-                          DistillConfig(epochs=1, min_steps=0), terms, progress=False)
+                          DistillConfig(student_epochs=1, student_min_steps=0), terms, progress=False)
         return history[0]["train_seconds"]
 
     for _, config in VARIANTS:  # teacher attributions computed (and cached) outside the timings
-        teacher_attributions(teacher, X_rows, config.by_group, cache)
+        teacher_attributions(teacher, X_rows, config.explanation_by_group, cache)
     plain = epoch_seconds(None)
     print(f"flights, {args.rows:,} training rows, all with teacher attributions; torch threads {torch.get_num_threads()}")
     print(f"plain epoch: {plain:.1f} s")
@@ -55,7 +54,6 @@ def main() -> None:
         joint = epoch_seconds(config)
         print(f"joint epoch, {label}: {joint:.1f} s, ratio {joint / plain:.2f}x (target <= 2.5x)")
     if args.all_rows:
-        start = time.perf_counter()
         values, info = teacher_attributions(teacher, ds.X_train.to_numpy(), False, cache)
         print(f"teacher TreeSHAP of all {len(values):,} flights training rows: {info['seconds']:.0f} s ({info['source']}); "
               f"again from the cache: {teacher_attributions(teacher, ds.X_train.to_numpy(), False, cache)[1]['seconds']:.1f} s")

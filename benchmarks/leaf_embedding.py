@@ -10,8 +10,8 @@ import argparse
 import time
 
 import torch
-
 from common import flights_setup, timed
+
 from gbdt2nn.embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
 
 

@@ -11,8 +11,8 @@ import time
 import numpy as np
 
 from gbdt2nn.data import load_dataset
-from gbdt2nn.distill import score
 from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
+from gbdt2nn.metrics import score
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
             start = time.perf_counter()
             model = estimator(seed=seed, progress=False).fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
             teacher = score(ds.task, ds.y_test, model.teacher_.raw_score(ds.X_test))
-            student = score(ds.task, ds.y_test, model.decision_function(ds.X_test))
+            student = score(ds.task, ds.y_test, model.raw_score(ds.X_test))
             rows.append((teacher, student))
             print(f"{name} seed {seed}: teacher {teacher:.4f}  student {student:.4f}  "
                   f"({time.perf_counter() - start:.0f} s)", flush=True)

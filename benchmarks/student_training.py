@@ -10,12 +10,11 @@ the per-group loop in float32. Targets: 24,000 rows/s on a 2-core CPU, 2x the re
 """
 import argparse
 
-import numpy as np
 import torch
 import torch.nn.functional as F
+from common import flights_setup
 from torch import nn
 
-from common import flights_setup
 from gbdt2nn.distill import DistillConfig, TrainingData, distill
 from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
 from gbdt2nn.student import GBDT2NN
@@ -60,7 +59,7 @@ class PerGroupStudent(nn.Module):
 def rows_per_second(student: nn.Module, embedding, train: TrainingData, x_valid, y_valid, device: str,
                     precision: str = "float32") -> float:
     "Training rows per second of the second of two epochs of `distill` (validation time excluded)."
-    config = DistillConfig(epochs=2, min_steps=0, batch_size=512, seed=0, precision=precision)
+    config = DistillConfig(student_epochs=2, student_min_steps=0, student_batch_size=512, seed=0, precision=precision)
     history = distill(student, embedding, train, x_valid, y_valid, "binary", config, device=device, progress=False)
     return len(train.x) / history[1]["train_seconds"]
 
@@ -74,7 +73,7 @@ def main() -> None:
     torch.manual_seed(0)
     ds, teacher, train, (mean, scale) = flights_setup()
     leaves_valid = torch.as_tensor(teacher.leaf_indices(ds.X_valid), dtype=torch.int16)
-    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid, EmbeddingConfig(epochs=1), progress=False)
+    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid, EmbeddingConfig(embedding_epochs=1, embedding_min_steps=0), progress=False)
     subset = TrainingData(train.x[: args.rows], train.y[: args.rows], train.leaves[: args.rows])
     x_valid, y_valid = train.x[-2000:], train.y[-2000:].numpy()
 

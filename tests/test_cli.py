@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gbdt2nn.agreement import HEADLINE_METRICS
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
+from gbdt2nn.study import best_lambda_table, run_name
 
 
 def gbdt2nn(*args, cwd=None):
@@ -28,7 +30,7 @@ def study(tmp_path_factory):
 
 def test_run_writes_every_file(study):
     out, done = study
-    for name in ("metrics.json", "runs.csv", "report.md", "metric_vs_lambda.png", "agreement_vs_lambda.png", "beeswarm.png"):
+    for name in ("metrics.json", "runs.csv", "report.md", "against_lambda.png", "beeswarm.png"):
         assert (out / name).stat().st_size > 0, name
     assert "teacher test auc" in done.stdout
 
@@ -43,9 +45,10 @@ def test_metrics_json_has_the_fields(study):
     assert set(metrics["teacher"]) >= {"test", "train_seconds", "n_trees"}
     assert len(metrics["runs"]) == 2 + 2 * 2  # λ = 0 once per seed, then each variant
     run = metrics["runs"][0]
-    assert set(run) >= {"lambda", "seed", "test", "train_seconds", "agreement"}
-    assert set(run["agreement"]["structure"]) == {"r2", "spearman_abs", "feature_agreement_at_5", "cosine"}
-    assert set(metrics["agreement_baseline"]) == {"r2", "spearman_abs", "feature_agreement_at_5", "cosine"}
+    assert set(run) >= {"variant", "lambda", "seed", "test", "train_seconds", *HEADLINE_METRICS,
+                        *[f"valid_{m}" for m in HEADLINE_METRICS]}
+    assert set(metrics["agreement_baseline"]) == set(HEADLINE_METRICS) == set(metrics["valid_agreement_baseline"])
+    assert metrics["attribution"] == "grad_input"  # the quick settings' method
     assert metrics["speed"]["teacher_treeshap_rows_per_s"] > 0
     assert all(v > 0 for v in metrics["speed"]["student_rows_per_s"].values())
     runs = pd.read_csv(out / "runs.csv")
@@ -58,9 +61,21 @@ def test_saved_models_load_and_predict_as_recorded(study):
     ds = load_dataset("breast_cancer")
     metrics = json.loads((out / "metrics.json").read_text())
     record = metrics["runs"][0]
-    model = GBDT2NNClassifier.load(out / "models" / f"{record['variant']}_lambda{record['lambda']:g}_seed{record['seed']}")
+    model = GBDT2NNClassifier.load(out / "models" / run_name(record))
     from sklearn.metrics import roc_auc_score
     assert roc_auc_score(ds.y_test, model.decision_function(ds.X_test)) == pytest.approx(record["test"], abs=1e-9)
+
+
+def test_best_model_is_chosen_on_validation_rows(study):
+    out, _ = study
+    runs = pd.read_csv(out / "runs.csv")
+    report = (out / "report.md").read_text()
+    assert "chosen by agreement on validation rows" in report
+    table = best_lambda_table(runs, json.loads((out / "metrics.json").read_text()))
+    for variant in ("global", "per_group"):
+        chosen = table.loc[f"best λ, {variant}", "lambda"]
+        means = runs[runs.variant == variant].groupby("lambda").valid_r2_all.mean()
+        assert chosen == means.idxmax()
 
 
 def test_explain_writes_the_csv(study, tmp_path):

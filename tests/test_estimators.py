@@ -3,20 +3,25 @@ import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.model_selection import cross_val_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from gbdt2nn import GBDT2NNClassifier, GBDT2NNRegressor
 from gbdt2nn.data import load_dataset
 
 SMALL = dict(n_trees=30, num_leaves=8, n_groups=4, features_per_group=4, embedding_dim=4, hidden_sizes=(16,),
-             epochs=3, min_steps=0, batch_size=64, embedding_epochs=5, progress=False)
+             student_epochs=3, student_min_steps=0, student_batch_size=64, embedding_epochs=5, progress=False)
+
+# settings under which scikit-learn's small check datasets are learnt (its accuracy and R² thresholds)
+CHECKED = dict(n_trees=40, num_leaves=8, n_groups=5, features_per_group=5, embedding_dim=4, hidden_sizes=(16,),
+               student_epochs=2, student_min_steps=200, student_batch_size=32, embedding_min_steps=100, progress=False)
 
 
 def test_clone_keeps_parameters_and_drops_fitted_state():
     model = GBDT2NNClassifier(**SMALL, seed=7)
     copy = clone(model)
     assert copy.get_params() == model.get_params()
-    copy.set_params(epochs=5, hidden_sizes=(8, 8))
-    assert copy.epochs == 5 and model.epochs == 3
+    copy.set_params(student_epochs=5, hidden_sizes=(8, 8))
+    assert copy.student_epochs == 5 and model.student_epochs == 3
     assert is_classifier(GBDT2NNClassifier()) and is_regressor(GBDT2NNRegressor())
 
 
@@ -28,7 +33,7 @@ def test_cross_val_score_classifier():
 
 def test_cross_val_score_regressor():
     ds = load_dataset("diabetes")
-    scores = cross_val_score(GBDT2NNRegressor(**{**SMALL, "epochs": 40, "batch_size": 16}), ds.X_train, ds.y_train,
+    scores = cross_val_score(GBDT2NNRegressor(**{**SMALL, "student_epochs": 40, "student_batch_size": 16}), ds.X_train, ds.y_train,
                              cv=3, scoring="r2")
     assert scores.shape == (3,) and np.mean(scores) > 0.2
 
@@ -62,3 +67,25 @@ def test_bad_training_input_is_refused(bad, message):
     X, y = bad(ds.X_train, ds.y_train.to_numpy())
     with pytest.raises(ValueError, match=message):
         GBDT2NNClassifier(**SMALL).fit(X, y)
+
+
+@parametrize_with_checks([GBDT2NNClassifier(**CHECKED), GBDT2NNRegressor(**CHECKED)])
+def test_scikit_learn_estimator_checks(estimator, check):
+    "scikit-learn's own estimator checks, with honest tags (NaN allowed; the classifier is binary only)."
+    check(estimator)
+
+
+def test_renamed_parameters_say_their_new_name():
+    with pytest.raises(TypeError, match="'lr' was renamed 'student_lr'"):
+        GBDT2NNClassifier(lr=0.01)
+    with pytest.raises(TypeError, match="'epochs' was renamed 'student_epochs'"):
+        GBDT2NNRegressor(epochs=3)
+
+
+def test_regressor_has_no_decision_function_and_classifier_scores_logits():
+    ds = load_dataset("breast_cancer")
+    model = GBDT2NNClassifier(**SMALL).fit(ds.X_train, ds.y_train)
+    np.testing.assert_allclose(model.decision_function(ds.X_test), model.raw_score(ds.X_test))
+    proba = model.predict_proba(ds.X_test)[:, 1]
+    np.testing.assert_allclose(np.log(proba / (1 - proba)), model.raw_score(ds.X_test), rtol=1e-6, atol=1e-6)
+    assert not hasattr(GBDT2NNRegressor(), "decision_function")

@@ -73,13 +73,24 @@ def test_teacher_identities_hold_on_regression(diabetes_teacher):
     assert explanation.feature_names == ds.feature_names
 
 
-def test_early_stopping_uses_validation_not_test(diabetes_teacher):
+def test_early_stopping_keeps_the_best_validation_iteration(diabetes_teacher):
     ds, _ = diabetes_teacher
-    # a label-shuffled validation split stops training early: the validation split is what is read
-    shuffled = ds.y_valid.sample(frac=1.0, random_state=0).to_numpy()
-    teacher = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, shuffled, task="regression", n_trees=300,
-                          num_leaves=16, early_stopping_rounds=5)
-    assert teacher.n_trees < 300
+    # the validation loss of every iteration, from a model grown without early stopping (same seed, same trees)
+    full = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid, task="regression", n_trees=300, num_leaves=16,
+                       early_stopping_rounds=300)
+    curve = [np.mean((full.booster.predict(ds.X_valid.to_numpy(), raw_score=True, num_iteration=i) - ds.y_valid) ** 2)
+             for i in range(1, full.n_trees + 1)]
+    best = int(np.argmin(curve)) + 1
+    assert best < 300 - 20, "the check needs a validation curve whose minimum is not at the end"
+    stopped = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid, task="regression", n_trees=300,
+                          num_leaves=16, early_stopping_rounds=20)
+    assert stopped.n_trees == best  # kept up to the best validation iteration
+    # given the test split as validation data, it keeps another number of trees: the argument is what is read
+    on_test = Teacher.fit(ds.X_train, ds.y_train, ds.X_test, ds.y_test, task="regression", n_trees=300,
+                          num_leaves=16, early_stopping_rounds=20)
+    test_curve = [np.mean((full.booster.predict(ds.X_test.to_numpy(), raw_score=True, num_iteration=i) - ds.y_test) ** 2)
+                  for i in range(1, full.n_trees + 1)]
+    assert on_test.n_trees == int(np.argmin(test_curve)) + 1 != best
 
 
 def test_teacher_rejects_foreign_model_file(tmp_path, diabetes_teacher):
