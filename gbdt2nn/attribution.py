@@ -82,7 +82,8 @@ class AttributionMethod:
     "How one attribution method picks its baselines and attributes rows against them."
     name: str
     baselines: Callable  # (background (m, d), **options) -> baselines (m', d)
-    attribute: Callable  # (model, x (n, d), baselines, **options) -> (G, k, n) slot values, or (n, d) with by_group False
+    attribute: Callable  # (model, x (n, d), baselines, **options) -> (G, k, n) slot values ((n, d) when by_group is
+                         # False); an estimating method returns (values, standard errors) of that shape
     by_group: bool = True  # whether the method gives per-group values (its output is in the slot layout)
 
     def options(self) -> dict:
@@ -154,6 +155,7 @@ class Attribution:
     "Attributions of the student's raw score and the value they are measured from."
     values: np.ndarray  # (n, d), or (n, G, d) per group
     base_value: float  # mean raw score of the baselines: values sum to about ŷ_raw(x) − base_value
+    standard_error: np.ndarray | None = None  # like values, for estimates by sampling (None: not an estimate)
 
 def _resolve(method: str, by_group: bool, options: dict) -> AttributionMethod:
     "The registered method, with its options and by_group checked."
@@ -206,9 +208,14 @@ def attribute(
     baselines = entry.baselines(background, **baseline_options).to(device)
     base = float(predict_raw(model, baselines).mean())
     chunk = 4096  # rows at a time
-    parts = [entry.attribute(model, x[i: i + chunk].to(device), baselines, **method_options).detach().cpu()
-             for i in range(0, len(x), chunk)]
+    parts = [entry.attribute(model, x[i: i + chunk].to(device), baselines, **method_options) for i in range(0, len(x), chunk)]
+    estimate = isinstance(parts[0], tuple)
+    values = [p[0] if estimate else p for p in parts]
     if not entry.by_group:
-        return Attribution(torch.cat(parts).numpy().astype(np.float64), base)
-    per_group = scatter_slots(model, torch.cat(parts, 2))
-    return Attribution((per_group if by_group else per_group.sum(1)).numpy().astype(np.float64), base)
+        return Attribution(torch.cat(values).detach().cpu().numpy().astype(np.float64), base)
+    per_group = scatter_slots(model, torch.cat(values, 2).detach().cpu())
+    error = None
+    if estimate:  # independent estimates per group: variances add over groups
+        variance = scatter_slots(model, torch.cat([p[1] for p in parts], 2).detach().cpu() ** 2)
+        error = (variance if by_group else variance.sum(1)).sqrt().numpy().astype(np.float64)
+    return Attribution((per_group if by_group else per_group.sum(1)).numpy().astype(np.float64), base, error)

@@ -99,17 +99,20 @@ class GBDT2NN(nn.Module):
         self,
         h: torch.Tensor,  # (G, k, n) standardised group inputs
         activation=None,  # activation(layer, pre_activation) replacing ReLU (DeepLIFT's rescale rule uses it)
+        update_statistics: bool = True,  # in training mode, update BatchNorm's running statistics with these rows
     ) -> torch.Tensor:
         "(G, E, n) group network outputs from group inputs."
         last = len(self.weights) - 1
+        track = self.training and not update_statistics  # batch statistics, running statistics left untouched
         for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
             h = torch.baddbmm(bias, weight, h)  # (G, out, n)
             if i < last:
                 shape = h.shape  # (G, units, n)
                 if self.batch_norm:
-                    h = F.batch_norm(h.view(1, shape[0] * shape[1], shape[2]), getattr(self, f"running_mean_{i}"),
-                                     getattr(self, f"running_var_{i}"), self.norm_weights[i], self.norm_biases[i],
-                                     self.training, 0.1, 1e-5)
+                    h = F.batch_norm(h.view(1, shape[0] * shape[1], shape[2]),
+                                     None if track else getattr(self, f"running_mean_{i}"),
+                                     None if track else getattr(self, f"running_var_{i}"), self.norm_weights[i],
+                                     self.norm_biases[i], self.training, 0.1, 1e-5)
                 # in place, on the tensor itself rather than a view (a view would make autograd copy it back):
                 # BatchNorm and baddbmm do not need their outputs for backward
                 h = (torch.relu_(h) if activation is None else activation(i, h)).view(shape)

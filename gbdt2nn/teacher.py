@@ -17,7 +17,8 @@ from .io import read_json, write_json_atomic, write_text_atomic
 from .settings import Interval, OneOf, Settings, setting
 
 # %% auto #0
-__all__ = ['TEACHER_FORMAT', 'tree_tables', 'make_groups', 'top_features', 'reorder_trees', 'TeacherConfig', 'Teacher']
+__all__ = ['TEACHER_FORMAT', 'tree_tables', 'make_groups', 'top_features', 'reorder_trees', 'grouped_tree_shap', 'TeacherConfig',
+           'Teacher', 'save_teacher', 'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
 def _read_tree(
@@ -105,6 +106,19 @@ def reorder_trees(booster: lgb.Booster, order: np.ndarray) -> lgb.Booster:
     renumbered = [re.sub(r"^Tree=\d+", f"Tree={i}", blocks[t]) for i, t in enumerate(order)]
     head = re.sub(r"\ntree_sizes=[^\n]*", "", head)  # sizes change with the numbering; LightGBM can do without
     return lgb.Booster(model_str=head + "\n" + "\n\n\n".join(renumbered) + "\n\n\nend of trees" + tail)
+
+def grouped_tree_shap(
+    grouped: lgb.Booster,  # the model with its trees in group order (`reorder_trees`)
+    group_sizes: list[int],  # trees per group, in that order
+    X: np.ndarray,  # (n, d) rows
+) -> np.ndarray:
+    "(n, G, d) TreeSHAP of each group's trees alone: one `pred_contrib` call per contiguous range of trees."
+    out = np.empty((len(X), len(group_sizes), grouped.num_feature()))
+    start = 0
+    for g, size in enumerate(group_sizes):
+        out[:, g] = grouped.predict(X, pred_contrib=True, start_iteration=start, num_iteration=size)[:, :-1]
+        start += size
+    return out
 
 # %% ../nbs/04_teacher.ipynb #7b431757
 @dataclasses.dataclass
@@ -237,16 +251,9 @@ class Teacher:
 
     def group_shap(self, X) -> np.ndarray:
         "(n, G, d) TreeSHAP of each group's trees alone; sums over groups to `shap(X)`."
-        X = self.matrix(X)
         if self._grouped_booster is None:
             self._grouped_booster = reorder_trees(self.booster, np.concatenate(self.groups))
-        out = np.empty((len(X), self.n_groups, self.n_features))
-        start = 0
-        for g, trees in enumerate(self.groups):  # one call per group, each over that group's trees only
-            out[:, g] = self._grouped_booster.predict(X, pred_contrib=True, start_iteration=start,
-                                                      num_iteration=len(trees))[:, :-1]
-            start += len(trees)
-        return out
+        return grouped_tree_shap(self._grouped_booster, [len(g) for g in self.groups], self.matrix(X))
 
     def saabas(self, X) -> np.ndarray:
         "(n, d) Saabas path attributions; rows sum to raw_score(X) - expected_value."
@@ -272,29 +279,12 @@ class Teacher:
 
     def save(self, folder: str | Path) -> Path:
         "Write `teacher.txt` (LightGBM text model) and `teacher.json` (task and groups) into `folder`."
-        folder = Path(folder)
-        write_text_atomic(folder / "teacher.txt", self.booster.model_to_string())
-        write_json_atomic(folder / "teacher.json", {
-            "format": TEACHER_FORMAT, "task": self.task, "features_per_group": self.features_per_group,
-            "grouping": self.grouping, "seed": self.seed, "groups": [g.tolist() for g in self.groups],
-            "feature_names": self.feature_names})
-        return folder
+        return save_teacher(self, folder)
 
     @classmethod
     def load(cls, folder: str | Path) -> Teacher:
         "Load a teacher written by `Teacher.save` (never executes anything from the files)."
-        folder = Path(folder)
-        config = read_json(folder / "teacher.json", TEACHER_FORMAT)
-        try:
-            booster = lgb.Booster(model_str=(folder / "teacher.txt").read_text(encoding="utf-8"))
-        except (OSError, lgb.basic.LightGBMError, UnicodeDecodeError) as error:
-            raise ValueError(f"{folder / 'teacher.txt'} is not a readable LightGBM text model ({error}).") from None
-        groups = config["groups"]
-        if sorted(t for g in groups for t in g) != list(range(booster.num_trees())):
-            raise ValueError(f"{folder / 'teacher.json'} does not match {folder / 'teacher.txt'}: "
-                             "its groups do not cover the model's trees.")
-        return cls(booster, config["task"], len(groups), config["features_per_group"], config["grouping"],
-                   config["seed"], groups=groups, feature_names=config["feature_names"])
+        return load_teacher(folder, cls)
 
     def __repr__(self) -> str:
         return (f"Teacher(task={self.task!r}, trees={self.n_trees}, groups={self.n_groups}, "
@@ -302,3 +292,29 @@ class Teacher:
 
 # %% ../nbs/04_teacher.ipynb #e05b83f1
 TEACHER_FORMAT = "gbdt2nn-teacher-1"
+
+# %% ../nbs/04_teacher.ipynb #a3b5a334
+def save_teacher(teacher: Teacher, folder: str | Path) -> Path:
+    "Write `teacher.txt` (LightGBM text model) and `teacher.json` (task and groups) into `folder`."
+    folder = Path(folder)
+    write_text_atomic(folder / "teacher.txt", teacher.booster.model_to_string())
+    write_json_atomic(folder / "teacher.json", {
+        "format": TEACHER_FORMAT, "task": teacher.task, "features_per_group": teacher.features_per_group,
+        "grouping": teacher.grouping, "seed": teacher.seed, "groups": [g.tolist() for g in teacher.groups],
+        "feature_names": teacher.feature_names})
+    return folder
+
+def load_teacher(folder: str | Path, cls: type = Teacher) -> Teacher:
+    "A teacher read from the files `save_teacher` writes."
+    folder = Path(folder)
+    config = read_json(folder / "teacher.json", TEACHER_FORMAT)
+    try:
+        booster = lgb.Booster(model_str=(folder / "teacher.txt").read_text(encoding="utf-8"))
+    except (OSError, lgb.basic.LightGBMError, UnicodeDecodeError) as error:
+        raise ValueError(f"{folder / 'teacher.txt'} is not a readable LightGBM text model ({error}).") from None
+    groups = config["groups"]
+    if sorted(t for g in groups for t in g) != list(range(booster.num_trees())):
+        raise ValueError(f"{folder / 'teacher.json'} does not match {folder / 'teacher.txt'}: "
+                         "its groups do not cover the model's trees.")
+    return cls(booster, config["task"], len(groups), config["features_per_group"], config["grouping"],
+               config["seed"], groups=groups, feature_names=config["feature_names"])

@@ -10,7 +10,7 @@ import pytest
 from gbdt2nn.agreement import HEADLINE_METRICS
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
-from gbdt2nn.study import best_lambda_table, run_name
+from gbdt2nn.study import GAMES, best_weight_table, run_name
 
 
 def gbdt2nn(*args, cwd=None):
@@ -22,15 +22,15 @@ def gbdt2nn(*args, cwd=None):
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("study")
-    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--lambdas", "0,1", "--seeds", "2",
-                   "--variants", "global,per_group", "--out", out)
+    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--weights", "0,1", "--seeds", "2",
+                   "--variants", "per_group,coalition", "--out", out)
     assert done.returncode == 0, done.stderr[-2000:]
     return out, done
 
 
 def test_run_writes_every_file(study):
     out, done = study
-    for name in ("metrics.json", "runs.csv", "report.md", "against_lambda.png", "beeswarm.png"):
+    for name in ("metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png"):
         assert (out / name).stat().st_size > 0, name
     assert "teacher test auc" in done.stdout
 
@@ -43,12 +43,14 @@ def test_metrics_json_has_the_fields(study):
         assert key in metrics, key
     assert metrics["dataset"] == "breast_cancer" and metrics["metric"] == "auc"
     assert set(metrics["teacher"]) >= {"test", "train_seconds", "n_trees"}
-    assert len(metrics["runs"]) == 2 + 2 * 2  # λ = 0 once per seed, then each variant
+    assert len(metrics["runs"]) == 2 + 2 * 2  # weight 0 once per seed, then each variant
     run = metrics["runs"][0]
-    assert set(run) >= {"variant", "lambda", "seed", "test", "train_seconds", *HEADLINE_METRICS,
-                        *[f"valid_{m}" for m in HEADLINE_METRICS]}
-    assert set(metrics["agreement_baseline"]) == set(HEADLINE_METRICS) == set(metrics["valid_agreement_baseline"])
-    assert metrics["attribution"] == "grad_input"  # the quick settings' method
+    figures = {f"{game}_{m}" for game in GAMES for m in HEADLINE_METRICS}
+    assert set(run) >= {"variant", "weight", "seed", "test", "train_seconds", "fidelity", *figures,
+                        *[f"valid_{f}" for f in figures]}
+    for key in ("agreement_baseline", "valid_agreement_baseline"):
+        assert set(metrics[key]) == set(GAMES) and all(set(v) == set(HEADLINE_METRICS) for v in metrics[key].values())
+    assert metrics["n_background"] == 8
     assert metrics["speed"]["teacher_treeshap_rows_per_s"] > 0
     assert all(v > 0 for v in metrics["speed"]["student_rows_per_s"].values())
     runs = pd.read_csv(out / "runs.csv")
@@ -71,10 +73,10 @@ def test_best_model_is_chosen_on_validation_rows(study):
     runs = pd.read_csv(out / "runs.csv")
     report = (out / "report.md").read_text()
     assert "chosen by agreement on validation rows" in report
-    table = best_lambda_table(runs, json.loads((out / "metrics.json").read_text()))
-    for variant in ("global", "per_group"):
-        chosen = table.loc[f"best λ, {variant}", "lambda"]
-        means = runs[runs.variant == variant].groupby("lambda").valid_r2_all.mean()
+    table = best_weight_table(runs, json.loads((out / "metrics.json").read_text()))
+    for variant in ("per_group", "coalition"):
+        chosen = table.loc[f"best weight, {variant}", "weight"]
+        means = runs[runs.variant == variant].groupby("weight").valid_same_r2_all.mean()
         assert chosen == means.idxmax()
 
 
@@ -101,8 +103,8 @@ def test_datasets_lists_every_bundled_dataset():
     (["run", "--data", "missing.csv", "--target", "y", "--out", "o"], "does not exist"),
     (["run", "--data", "{table}", "--target", "nope", "--out", "o"], "target column 'nope'"),
     (["run", "--dataset", "nope", "--out", "o"], "unknown dataset"),
-    (["run", "--dataset", "diabetes", "--lambdas", "0,x", "--out", "o"], "--lambdas"),
-    (["run", "--dataset", "diabetes", "--lambdas", "-1", "--out", "o"], ">= 0"),
+    (["run", "--dataset", "diabetes", "--lambdas", "0,x", "--out", "o"], "--weights"),
+    (["run", "--dataset", "diabetes", "--weights", "-1", "--out", "o"], ">= 0"),
     (["run", "--dataset", "diabetes", "--variants", "local", "--out", "o"], "--variants"),
     (["run", "--dataset", "diabetes"], "--out"),
     (["run", "--data", "{table}", "--out", "o"], "--target"),
