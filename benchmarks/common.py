@@ -29,3 +29,26 @@ def timed(fn, repeats: int = 1) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def epoch_timer(rows: int):
+    "A function timing one training epoch of the default flights student on `rows` rows with extra loss terms."
+    from gbdt2nn.distill import DistillConfig, distill
+    from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
+    from gbdt2nn.student import GBDT2NN
+    ds, teacher, train, (mean, scale) = flights_setup()
+    leaves_valid = torch.as_tensor(teacher.leaf_indices(ds.X_valid), dtype=torch.int16)
+    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid,
+                                      EmbeddingConfig(embedding_epochs=1, embedding_min_steps=0), progress=False)
+    subset = TrainingData(train.x[:rows], train.y[:rows], train.leaves[:rows])
+
+    def epoch_seconds(make_terms=None) -> float:
+        "Seconds of one epoch; make_terms(student) gives the extra loss terms (None: plain)."
+        student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
+                          embedding.head_weight, embedding.head_bias, seed=0)
+        terms = [] if make_terms is None else make_terms(student)
+        history = distill(student, embedding, subset, train.x[-2000:], train.y[-2000:].numpy(), "binary",
+                          DistillConfig(student_epochs=1, student_min_steps=0), terms, progress=False)
+        return history[0]["train_seconds"]
+
+    return ds, teacher, subset, epoch_seconds

@@ -10,12 +10,9 @@ import argparse
 import tempfile
 
 import torch
-from common import flights_setup
+from common import epoch_timer
 
-from gbdt2nn.distill import DistillConfig, TrainingData, distill
-from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
 from gbdt2nn.joint import ExplanationConfig, make_explanation_term, teacher_attributions
-from gbdt2nn.student import GBDT2NN
 
 VARIANTS = [
     ("grad_input, global", ExplanationConfig(1.0, "grad_input", "mse", False)),
@@ -29,29 +26,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--all-rows", action="store_true")
     args = parser.parse_args()
-    ds, teacher, train, (mean, scale) = flights_setup()
-    leaves_valid = torch.as_tensor(teacher.leaf_indices(ds.X_valid), dtype=torch.int16)
-    embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid, EmbeddingConfig(embedding_epochs=1, embedding_min_steps=0), progress=False)
-    subset = TrainingData(train.x[: args.rows], train.y[: args.rows], train.leaves[: args.rows])
+    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
-    background = train.x[-200:]
+    background = subset.x[-200:]
     cache = tempfile.mkdtemp()
-
-    def epoch_seconds(config: ExplanationConfig | None) -> float:
-        student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
-                          embedding.head_weight, embedding.head_bias, seed=0)
-        terms = [] if config is None else [make_explanation_term(config, teacher, student, X_rows, subset.x, background, cache)[0]]
-        history = distill(student, embedding, subset, train.x[-2000:], train.y[-2000:].numpy(), "binary",
-                          DistillConfig(student_epochs=1, student_min_steps=0), terms, progress=False)
-        return history[0]["train_seconds"]
-
     for _, config in VARIANTS:  # teacher attributions computed (and cached) outside the timings
         teacher_attributions(teacher, X_rows, config.explanation_by_group, cache)
-    plain = epoch_seconds(None)
+    plain = epoch_seconds()
     print(f"flights, {args.rows:,} training rows, all with teacher attributions; torch threads {torch.get_num_threads()}")
     print(f"plain epoch: {plain:.1f} s")
     for label, config in VARIANTS:
-        joint = epoch_seconds(config)
+        terms = lambda student, config=config: [make_explanation_term(config, teacher, student, X_rows, subset.x,
+                                                                      background, cache)[0]]
+        joint = epoch_seconds(terms)
         print(f"joint epoch, {label}: {joint:.1f} s, ratio {joint / plain:.2f}x (target <= 2.5x)")
     if args.all_rows:
         values, info = teacher_attributions(teacher, ds.X_train.to_numpy(), False, cache)
