@@ -11,7 +11,7 @@ import lightgbm as lgb
 import numpy as np
 import torch
 
-from .attribution import AttributionMethod, register_method
+from .attribution import AttributionMethod, background_rows, register_method
 from .student import GBDT2NN
 
 # %% auto #0
@@ -107,8 +107,7 @@ def background_sample(background: torch.Tensor, *, n_background: int = 16, seed:
     "(n_background, d) a seeded sample of the background rows (all of them when there are fewer)."
     if n_background < 1:
         raise ValueError(f"n_background must be at least 1; got {n_background}.")
-    rows = torch.randperm(len(background), generator=torch.Generator().manual_seed(seed))[:n_background]
-    return background[rows]
+    return background_rows(background, n_baselines=n_background, seed=seed)
 
 def _shapley(model: GBDT2NN, x: torch.Tensor, baselines: torch.Tensor, *, n_permutations: int | None = None,
              seed: int = 0, chunk: int = 1 << 16) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
@@ -195,6 +194,7 @@ def interventional_tree_shap(
     B = _path_passes(paths, background).transpose(1, 0, 2).astype(np.float64)  # (L, m, P)
     value = paths["leaf_value"][:, None, None]  # (L, 1, 1)
     out = np.zeros((len(X), G * d))
+    real = paths["slot_feature"].ravel() >= 0  # path slots that hold a feature (the rest is padding)
     for start in range(0, len(X), chunk):
         A = _path_passes(paths, X[start: start + chunk]).transpose(1, 0, 2).astype(np.float64)  # (L, r, P)
         only_x = np.matmul(A, (1 - B).transpose(0, 2, 1))  # (L, r, m): |X_l| per row and background row
@@ -205,7 +205,6 @@ def interventional_tree_shap(
         w_neg = np.where(dead, 0.0, negative[xs, bs]) * value
         credit = A * np.matmul(w_pos, 1 - B) - (1 - A) * np.matmul(w_neg, B)  # (L, r, P), summed over background
         contributions = credit.transpose(1, 0, 2).reshape(len(A[0]), L * P) / len(background)
-        real = paths["slot_feature"].ravel() >= 0
         np.add.at(out[start: start + chunk].T, target[real], contributions[:, real].T)
     out = out.reshape(len(X), G, d)
     return out[:, 0] if tree_group is None else out
