@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -15,10 +16,12 @@ import pandas as pd
 
 from .attribution import METHODS
 from .io import read_json, write_json_atomic
+from .training import limit_threads
 
 # %% auto #0
-__all__ = ['UserError', 'Parser', 'parse_weights', 'build_parser', 'command_datasets', 'run_arguments', 'write_run',
-           'command_run', 'command_explain', 'main']
+__all__ = ['N_JOBS_HELP', 'UserError', 'Parser', 'parse_weights', 'build_parser', 'command_datasets', 'run_arguments',
+           'check_run_folder', 'write_run', 'command_run', 'command_explain', 'load_model', 'model_rows', 'first_line',
+           'main']
 
 # %% ../nbs/19_cli.ipynb #51645bf8
 class UserError(Exception):
@@ -38,6 +41,8 @@ def parse_weights(text: str) -> list[float]:
     if not values or any(not np.isfinite(v) or v < 0 for v in values):
         raise UserError(f"--weights must be numbers >= 0; got {text!r}")
     return sorted(set(values))
+
+N_JOBS_HELP = "threads for torch and LightGBM (-1: every core; default 1, safe beside other busy processes)"
 
 def build_parser() -> Parser:
     "The `gbdt2nn` argument parser."
@@ -60,10 +65,12 @@ def build_parser() -> Parser:
     run.add_argument("--quick", action="store_true", help="reduced sizes: the default dataset in under 3 minutes")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
     run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     explain = commands.add_parser("explain", help="attributions of a saved model for new rows, as CSV")
     explain.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run` or save()")
     explain.add_argument("--data", required=True, help="CSV or Parquet rows with the model's feature columns")
     explain.add_argument("--out", required=True, help="CSV file to write")
+    explain.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     explain.add_argument("--method", default="integrated_gradients", choices=[m for m in METHODS if m != "kernel_shap"])
     return parser
 
@@ -93,7 +100,15 @@ def run_arguments(args) -> tuple[list[float], list[str]]:
         raise UserError("--data needs --target COLUMN, the label column")
     if args.data is not None and not Path(args.data).exists():
         raise UserError(f"data file {args.data} does not exist")
+    check_run_folder(Path(args.out))
     return weights, variants
+
+def check_run_folder(out: Path) -> None:
+    "Refuse an --out that is a file or already holds a run (runs never mix)."
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; name a folder for the run's files")
+    if (out / "metrics.json").exists() or ((out / "models").is_dir() and any((out / "models").iterdir())):
+        raise UserError(f"--out {out} already holds a run; choose a new folder, or delete that one first")
 
 def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, seconds: float) -> tuple[dict, pd.DataFrame]:
     "Write runs.csv, the figures, report.md and (last) metrics.json of a finished study; return the metrics and table."
@@ -108,9 +123,6 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     X_explain = ds.X_test.iloc[: min(500, settings.explain_rows)]
     speed = {"teacher_treeshap_rows_per_s": context["teacher"]["treeshap_rows_per_s"],
              "student_rows_per_s": explanation_speed(best_model, X_explain)}
-    if ds.categories:
-        for folder in (out / "models").iterdir():
-            write_json_atomic(folder / "categories.json", ds.categories)
     runs.to_csv(out / "runs.csv", index=False)
     plt.close(plot_against_weight(runs, context, out / "against_weight.png"))
     beeswarm_figure(best_model, X_explain, study_rows(ds, settings)[2], out / "beeswarm.png")
@@ -118,7 +130,7 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     metrics = {**{k: context[k] for k in ("dataset", "task", "n_train", "n_valid", "n_test", "n_features", "metric",
                                           "teacher", "agreement_baseline", "valid_agreement_baseline", "settings")},
                "n_background": settings.n_background, "runs": runs.to_dict(orient="records"), "speed": speed,
-               "seconds": seconds}
+               "seconds": seconds, "notes": ds.notes}
     write_report(metrics, runs, table, out)
     write_json_atomic(out / "metrics.json", metrics)  # last: its presence means the run completed
     return metrics, table
@@ -130,7 +142,10 @@ def command_run(args) -> int:
     weights, variants = run_arguments(args)
     started = time.perf_counter()
     ds = load_dataset(args.data, target=args.target, task=args.task) if args.data else load_dataset(args.dataset or "flights")
+    for note in ds.notes:
+        print(f"note: {note}")
     settings = QUICK if args.quick else StudySettings()
+    settings = dataclasses.replace(settings, estimator={**settings.estimator, "n_jobs": args.n_jobs})
     out = Path(args.out)
     (out / "models").mkdir(parents=True, exist_ok=True)
     runs, context = run_study(ds, weights, tuple(range(args.seeds)), tuple(variants), settings, args.device,
@@ -145,45 +160,66 @@ def command_run(args) -> int:
 # %% ../nbs/19_cli.ipynb #4b81bcae
 def command_explain(args) -> int:
     "Attributions of a saved model for the rows of a file, written as CSV."
-    from gbdt2nn.data import encode_categories, read_table
-    from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
     from gbdt2nn.io import write_bytes_atomic
-    folder = Path(args.model)
+    out = Path(args.out)
+    if out.is_dir():
+        raise UserError(f"--out {out} is a folder; name the CSV file to write")
+    model = load_model(Path(args.model)).set_params(n_jobs=args.n_jobs)
+    X = model_rows(model, args.data)
+    explanation = model.explain(X, method=args.method)
+    result = pd.DataFrame(explanation.values, columns=list(model.feature_names_in_))
+    result["base_value"] = explanation.base_values
+    result["raw_score"] = model.raw_score(X)
+    write_bytes_atomic(out, result.to_csv(index=False).encode())
+    print(f"wrote {len(result)} rows of {args.method} attributions to {out}")
+    return 0
+
+def load_model(folder: Path):
+    "The estimator saved in a model folder, of the class its estimator.json names (files verified first)."
+    from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
     if not (folder / "estimator.json").exists():
         raise UserError(f"{folder} is not a saved gbdt2nn model (no estimator.json)")
     kind = read_json(folder / "estimator.json").get("estimator")
     estimator = {"GBDT2NNClassifier": GBDT2NNClassifier, "GBDT2NNRegressor": GBDT2NNRegressor}.get(kind)
     if estimator is None:
         raise UserError(f"{folder / 'estimator.json'} names an unknown estimator {kind!r}")
-    model = estimator.load(folder)
-    if not Path(args.data).exists():
-        raise UserError(f"data file {args.data} does not exist")
-    table = read_table(args.data)
-    if (folder / "categories.json").exists():
-        table = encode_categories(table, read_json(folder / "categories.json"))[0]
+    return estimator.load(folder)
+
+def model_rows(model, path: str) -> pd.DataFrame:
+    "The rows of a data file, encoded as the model's training rows were, in the model's column order."
+    from gbdt2nn.data import encode_frame, read_table, unseen_levels
+    if not Path(path).exists():
+        raise UserError(f"data file {path} does not exist")
+    table = read_table(path)
+    for column, count in unseen_levels(table, model.encoding_["categories"]).items():
+        print(f"note: {count} values of {column!r} were not seen in training; they are treated as missing")
+    table = encode_frame(table, model.encoding_)
     missing = [c for c in model.feature_names_in_ if c not in table.columns]
     if missing:
-        raise UserError(f"{args.data} lacks the model's feature columns {missing}")
+        raise UserError(f"{path} lacks the model's feature columns {missing}")
     X = table[list(model.feature_names_in_)]
-    explanation = model.explain(X, method=args.method)
-    result = pd.DataFrame(explanation.values, columns=list(model.feature_names_in_))
-    result["base_value"] = explanation.base_values
-    result["raw_score"] = model.raw_score(X)
-    write_bytes_atomic(args.out, result.to_csv(index=False).encode())
-    print(f"wrote {len(result)} rows of {args.method} attributions to {args.out}")
-    return 0
+    text = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    if text:
+        raise UserError(f"{path} columns {text} hold text, but the model records no levels for them (it was trained on "
+                        "numbers): encode them as the training file was, or refit from a file with these columns")
+    return X
 
 # %% ../nbs/19_cli.ipynb #8ea4f7e6
+def first_line(error: Exception) -> str:
+    "The first line of an error's message (its type when it has none)."
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
 def main(argv: list[str] | None = None) -> int:
     "Run the `gbdt2nn` command line; return its exit code."
     try:
         args = build_parser().parse_args(argv)
-        return {"datasets": command_datasets, "run": command_run, "explain": command_explain}[args.command](args)
-    except UserError as error:
-        print(f"gbdt2nn: error: {error}", file=sys.stderr)
+        with limit_threads(getattr(args, "n_jobs", None)):
+            return {"datasets": command_datasets, "run": command_run, "explain": command_explain}[args.command](args)
+    except (UserError, ValueError, FileNotFoundError) as error:  # a mistake in the input: exit code 2
+        print(f"gbdt2nn: error: {first_line(error)}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError, RuntimeError) as error:
-        print(f"gbdt2nn: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr)
+    except RuntimeError as error:  # the input was fine, the fit was not (e.g. diverged): exit code 1
+        print(f"gbdt2nn: error: {first_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("gbdt2nn: interrupted", file=sys.stderr)

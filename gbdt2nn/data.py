@@ -5,9 +5,12 @@
 # %% ../nbs/03_data.ipynb #57cc8f53
 from __future__ import annotations
 
+import csv
+import gzip
 import importlib.util
 import io
 import tarfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +22,11 @@ import pandas as pd
 from .checks import as_label, check_task
 
 # %% auto #0
-__all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'DATASETS', 'Dataset', 'split_indices', 'encode_categories',
-           'make_dataset', 'package_dir', 'load_flights', 'load_diamonds', 'load_sklearn', 'load_synthetic',
-           'read_table', 'load_table', 'list_datasets', 'load_dataset']
+__all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'DELIMITERS', 'MIN_ROWS', 'DATE_PARTS', 'DATE_PATTERN', 'DATASETS',
+           'Dataset', 'split_indices', 'encode_categories', 'unseen_levels', 'make_dataset', 'package_dir',
+           'load_flights', 'load_diamonds', 'load_sklearn', 'load_synthetic', 'sniff_delimiter', 'read_table',
+           'drop_index_column', 'parse_dates', 'date_features', 'prepare_columns', 'encode_frame', 'plain',
+           'check_target', 'guess_task', 'binary_labels', 'load_table', 'list_datasets', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -38,6 +43,8 @@ class Dataset:
     description: str = ""
     categories: dict[str, list[str]] = field(default_factory=dict)  # encoded column -> its levels (code i = level i)
     attribution_fn: Callable[[pd.DataFrame], np.ndarray] | None = None  # exact Shapley values, (n, d)
+    dates: list[str] = field(default_factory=list)  # raw date/time columns, each turned into DATE_PARTS features
+    notes: list[str] = field(default_factory=list)  # what loading guessed, changed or left out, one line each
 
     @property
     def feature_names(self) -> list[str]:
@@ -50,9 +57,14 @@ class Dataset:
             raise ValueError(f"dataset {self.name!r} has no known attributions; only the synthetic datasets do.")
         return self.attribution_fn(X[self.feature_names])
 
+    @property
+    def encoding(self) -> dict:
+        "How raw columns become features: the date columns and each text column's levels (saved with a model)."
+        return {"dates": list(self.dates), "categories": dict(self.categories)}
+
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        "Encode a new frame's categorical columns with this dataset's levels (unseen levels become NaN)."
-        return encode_categories(frame, self.categories)[0]
+        "Encode a new frame as the training rows were: date parts, then category codes (unseen levels become NaN)."
+        return encode_frame(frame, self.encoding)
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}, task={self.task!r}, d={len(self.feature_names)}, "
@@ -88,6 +100,17 @@ def encode_categories(
             codes = pd.Categorical(frame[column].astype("string"), categories=levels).codes.astype(np.float64)
             frame[column] = np.where(codes < 0, np.nan, codes)
     return frame, categories
+
+def unseen_levels(frame: pd.DataFrame, categories: dict[str, list[str]]) -> dict[str, int]:
+    "Per encoded column, how many of the frame's values are not among its known levels (they become NaN)."
+    counts = {}
+    for column, levels in categories.items():
+        if column in frame.columns:
+            values = frame[column].dropna().astype(str)
+            unseen = int((~values.isin(levels)).sum())
+            if unseen:
+                counts[column] = unseen
+    return counts
 
 # %% ../nbs/03_data.ipynb #59bcc50c
 def make_dataset(
@@ -191,43 +214,169 @@ def load_synthetic(name: str = "synthetic_additive", seed: int = 0, split: str =
     return ds
 
 # %% ../nbs/03_data.ipynb #bf9af7b4
+DELIMITERS = ",;\t|"
+MIN_ROWS = 60  # 70% train the teacher, whose leaves need 20 rows each; validation and test must not be empty
+
+def sniff_delimiter(path: Path) -> str:
+    "The delimiter of a CSV file, one of , ; tab |, read from its first 64 kB (',' when unclear)."
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as file:
+        sample = file.read(1 << 16)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    "Read a CSV or Parquet file."
+    "Read a CSV (delimiter detected) or Parquet file."
     path = Path(path)
     if not path.exists():
         raise ValueError(f"data file {str(path)!r} does not exist.")
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if not path.is_file():
+        raise ValueError(f"data file {str(path)!r} is a folder; name a .csv or .parquet file.")
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
-    if path.suffix.lower() in (".csv", ".txt", ".gz"):
-        return pd.read_csv(path)
-    raise ValueError(f"data file {str(path)!r} must be .csv or .parquet.")
+    if suffix not in (".csv", ".tsv", ".txt", ".gz"):
+        raise ValueError(f"data file {str(path)!r} must be .csv or .parquet.")
+    if path.stat().st_size == 0:
+        raise ValueError(f"data file {str(path)!r} is empty.")
+    try:
+        return pd.read_csv(path, sep=sniff_delimiter(path))
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"data file {str(path)!r} holds no columns.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise ValueError(f"data file {str(path)!r} is not a readable CSV: {str(error).strip()}") from None
 
-def load_table(path: str | Path, target: str | None = None, task: str | None = None, seed: int = 0,
-               split: str = "random") -> Dataset:
-    "A `Dataset` from a CSV or Parquet file with a named target column."
-    table = read_table(path)
-    if target is None:
-        raise ValueError("a data file needs target=COLUMN naming its label column.")
-    if target not in table.columns:
-        raise ValueError(f"target column {target!r} is not in {str(path)!r}; its columns are {list(table.columns)}.")
-    if table.empty:
-        raise ValueError(f"data file {str(path)!r} has no rows.")
-    labels = table[target]
+# %% ../nbs/03_data.ipynb #72c6105e
+DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
+DATE_PATTERN = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"  # 2013-01-31, 31/01/2013, 1.31.2013, with or without a time
+
+def drop_index_column(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    "The table without an unnamed first column that holds the row numbers (0.. or 1..), and a note if one was dropped."
+    first = table.columns[0]
+    values = table[first]
+    if not (str(first) == "" or str(first).startswith("Unnamed: 0")) or not pd.api.types.is_numeric_dtype(values):
+        return table, []
+    numbers = np.arange(len(table))
+    if not (np.array_equal(values.to_numpy(), numbers) or np.array_equal(values.to_numpy(), numbers + 1)):
+        return table, []
+    return table.drop(columns=[first]), [f"column {first!r} holds the row numbers (an index saved with the file): left out"]
+
+def parse_dates(values: pd.Series) -> pd.Series | None:
+    "The column as datetimes when nearly all (95%) of its values are dates, else None."
+    present = values.dropna().astype(str)
+    if present.empty or present.str.match(DATE_PATTERN).mean() < 0.95:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+        except (ValueError, TypeError):
+            return None
+    return parsed if parsed.notna().sum() >= 0.95 * len(present) else None
+
+def date_features(column: str, dates: pd.Series, parts=DATE_PARTS) -> dict[str, pd.Series]:
+    "Numeric features of a date column: <column>_year, _month, _day, _dayofweek, _hour (float; NaN where unparsed)."
+    return {f"{column}_{part}": getattr(dates.dt, part).astype("float64") for part in parts}
+
+def prepare_columns(X: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
+    "Feature columns a model can use; the date columns expanded; a note per column changed or left out."
+    kept, dates, notes = {}, [], []
+    for column in X.columns:
+        values = X[column]
+        if values.isna().all():
+            notes.append(f"column {column!r} is empty (every value missing): left out")
+        elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            kept[column] = values
+        elif (parsed := parse_dates(values)) is not None:
+            kept.update(date_features(str(column), parsed))
+            dates.append(column)
+            notes.append(f"column {column!r} holds dates: used as {', '.join(f'{column}_{p}' for p in DATE_PARTS)}")
+        elif len(values) >= 20 and values.nunique() >= 0.9 * values.notna().sum():
+            notes.append(f"column {column!r} has a different value on (nearly) every row, like an identifier: left out")
+        else:
+            kept[column] = values
+    return pd.DataFrame(kept, index=X.index), dates, notes
+
+def encode_frame(frame: pd.DataFrame, encoding: dict) -> pd.DataFrame:
+    "A raw frame encoded as a dataset's rows were: each date column expanded, then category codes."
+    frame = frame.copy()
+    for column in encoding.get("dates", []):
+        if column in frame.columns:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(frame[column].astype("string"), errors="coerce", format="mixed")
+            frame = frame.drop(columns=[column]).assign(**date_features(column, parsed))
+    return encode_categories(frame, encoding.get("categories", {}))[0]
+
+# %% ../nbs/03_data.ipynb #d6c9606e
+def plain(value) -> str:
+    "A value as a user wrote it: 1, not np.int64(1)."
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+def check_target(labels: pd.Series, target: str) -> None:
+    "Refuse a target column with missing, infinite or constant values."
     if labels.isna().any():
         raise ValueError(f"target column {target!r} has {int(labels.isna().sum())} missing values: drop those rows.")
-    n_levels = labels.nunique()
-    if n_levels < 2:
-        raise ValueError(f"target column {target!r} is constant ({labels.iloc[0]!r}): there is nothing to learn.")
+    if pd.api.types.is_numeric_dtype(labels) and not np.isfinite(labels.to_numpy(np.float64)).all():
+        raise ValueError(f"target column {target!r} has infinite values: drop or fix those rows.")
+    if labels.nunique() < 2:
+        raise ValueError(f"target column {target!r} is constant ({plain(labels.iloc[0])}): there is nothing to learn.")
+
+def guess_task(labels: pd.Series, target: str) -> tuple[str, str]:
+    "The task a target implies ('binary' or 'regression') and why; an ambiguous target is refused."
+    levels = sorted(labels.unique().tolist(), key=str)
+    if len(levels) == 2:
+        return "binary", f"task guessed: binary (target {target!r} has two values, {plain(levels[0])} and {plain(levels[1])})"
+    if not pd.api.types.is_numeric_dtype(labels):
+        raise ValueError(f"target column {target!r} has {len(levels)} text values: it is neither binary nor a number "
+                         "(multiclass targets are not supported yet).")
+    values = labels.to_numpy(np.float64)
+    if len(levels) <= 10 and np.all(values == np.round(values)):
+        shown = ", ".join(plain(v) for v in sorted(labels.unique().tolist())[:10])
+        raise ValueError(f"target column {target!r} has {len(levels)} whole-number values ({shown}): classes or a "
+                         "quantity? Say which with --task regression (task='regression'); multiclass is not supported yet.")
+    return "regression", f"task guessed: regression (target {target!r} has {len(levels)} distinct numbers)"
+
+def binary_labels(labels: pd.Series) -> pd.Series:
+    "0/1 labels of a two-valued target (1 = the larger value, or the later text value in sorted order)."
+    if pd.api.types.is_numeric_dtype(labels):
+        return (labels == labels.max()).astype(float)
+    return (labels.astype(str) == sorted(labels.astype(str).unique())[1]).astype(float)
+
+# %% ../nbs/03_data.ipynb #e0cd03ba
+def load_table(path: str | Path, target: str | None = None, task: str | None = None, seed: int = 0,
+               split: str = "random") -> Dataset:
+    "A `Dataset` from a CSV or Parquet file with a named target column (see the notes for what was guessed)."
+    if target is None:
+        raise ValueError("a data file needs target=COLUMN (--target COLUMN) naming its label column.")
+    table = read_table(path)
+    table, notes = drop_index_column(table)
+    if target not in table.columns:
+        raise ValueError(f"target column {target!r} is not in {str(path)!r}; its columns are {list(table.columns)}.")
+    if len(table) < MIN_ROWS:
+        raise ValueError(f"data file {str(path)!r} has {len(table)} rows: too few to learn from. At least {MIN_ROWS} "
+                         "are needed (70% train the teacher, whose leaves need 20 rows each); a few hundred or more work well.")
+    labels = table[target]
+    check_target(labels, target)
     if task is None:
-        task = "binary" if n_levels == 2 else "regression"
+        task, why = guess_task(labels, target)
+        notes.append(why)
     check_task(task)
-    if task == "binary" and not pd.api.types.is_numeric_dtype(labels):
-        labels = (labels.astype(str) == sorted(labels.astype(str).unique())[1]).astype(float)
-    if task == "regression" and not pd.api.types.is_numeric_dtype(labels):
-        raise ValueError(f"target column {target!r} is not numeric, so it cannot be a regression target "
-                         f"(it has {n_levels} levels; multiclass is not supported yet).")
-    X, categories = encode_categories(table.drop(columns=[target]))
-    return make_dataset(Path(path).stem, X, labels.to_numpy(), task, seed, split, f"user file {path}", categories)
+    if task == "binary":
+        if labels.nunique() != 2:
+            raise ValueError(f"task 'binary' needs a target with two values; {target!r} has {labels.nunique()}.")
+        labels = binary_labels(labels)
+    elif not pd.api.types.is_numeric_dtype(labels):
+        raise ValueError(f"target column {target!r} is not numeric, so it cannot be a regression target.")
+    X, dates, column_notes = prepare_columns(table.drop(columns=[target]))
+    if X.shape[1] == 0:
+        raise ValueError(f"data file {str(path)!r} has no usable feature columns besides {target!r}.")
+    X, categories = encode_categories(X)
+    ds = make_dataset(Path(path).stem, X, labels.to_numpy(), task, seed, split, f"user file {path}", categories)
+    ds.dates, ds.notes = dates, notes + column_notes
+    return ds
 
 # %% ../nbs/03_data.ipynb #09764a01
 DATASETS = {

@@ -23,17 +23,19 @@ from .checks import as_frame, as_label
 from .coalition import CoalitionConfig, make_coalition_term
 from .distill import DistillConfig, TrainingData, distill
 from .embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
-from .io import read_json, write_bytes_atomic, write_json_atomic
+from .io import read_json, start_save, verify_manifest, write_bytes_atomic, write_json_atomic, write_manifest
 from .joint import ExplanationConfig, make_explanation_term
 from .metrics import predict_raw
 from .settings import Interval, Settings, refuse_renamed, setting
 from .shapley import background_sample, teacher_interventional_shap
 from .student import GBDT2NN, feature_stats, feature_tensor
-from .teacher import Teacher, TeacherConfig
+from .teacher import TEACHER_FILES, Teacher, TeacherConfig
+from .training import limit_threads
 
 # %% auto #0
-__all__ = ['STAGES', 'RUNTIME_PARAMS', 'ESTIMATOR_FORMAT', 'FitConfig', 'carve_validation', 'loss_terms', 'fit_student',
-           'save_estimator', 'load_estimator', 'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
+__all__ = ['STAGES', 'RUNTIME_PARAMS', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig', 'carve_validation', 'loss_terms',
+           'fit_student', 'check_encoding', 'save_estimator', 'load_estimator', 'with_threads', 'GBDT2NNBase',
+           'GBDT2NNClassifier', 'GBDT2NNRegressor']
 
 # %% ../nbs/15_estimators.ipynb #771fbe49
 @dataclasses.dataclass
@@ -43,7 +45,7 @@ class FitConfig(Settings):
     background_size: int = setting(200, Interval(int, 1), "training rows kept as the background the explanations are relative to")
 
 STAGES = (TeacherConfig, EmbeddingConfig, DistillConfig, ExplanationConfig, CoalitionConfig, FitConfig)
-RUNTIME_PARAMS = ("cache_dir", "seed", "device", "teacher", "progress")
+RUNTIME_PARAMS = ("cache_dir", "seed", "device", "teacher", "progress", "n_jobs")
 
 # %% ../nbs/15_estimators.ipynb #2ffaf88e
 def carve_validation(
@@ -114,11 +116,32 @@ def fit_student(
             "background": background, "background_raw": background_raw, "history": history, "terms": info}
 
 # %% ../nbs/15_estimators.ipynb #ddc583b0
-ESTIMATOR_FORMAT = "gbdt2nn-estimator-2"
+ESTIMATOR_FORMAT = "gbdt2nn-estimator-3"
+ESTIMATOR_FILES = [*TEACHER_FILES, "tensors.pt", "estimator.json"]
 
-def save_estimator(model, folder: str | Path) -> Path:
-    "Write a fitted estimator into `folder`."
-    folder = Path(folder)
+def check_encoding(encoding, feature_names) -> dict:
+    "How raw columns become the model's features, checked: {'dates': [raw columns], 'categories': {feature: levels}}."
+    if not isinstance(encoding, dict) or set(encoding) - {"dates", "categories"}:
+        raise ValueError("an encoding is a dict with keys 'dates' (raw date columns) and 'categories' "
+                         "(feature -> list of levels), as `Dataset.encoding` gives.")
+    dates, categories = encoding.get("dates", []), encoding.get("categories", {})
+    if not isinstance(dates, list) or not all(isinstance(c, str) for c in dates):
+        raise ValueError("the encoding's 'dates' must be a list of column names.")
+    if not isinstance(categories, dict):
+        raise ValueError("the encoding's 'categories' must map feature columns to lists of levels.")
+    for column, levels in categories.items():
+        if column not in feature_names:
+            raise ValueError(f"the encoding's categories name {column!r}, which is not a feature column.")
+        if (not isinstance(levels, list) or not all(isinstance(v, str) for v in levels)
+                or len(set(levels)) != len(levels)):
+            raise ValueError(f"the levels of {column!r} must be a list of distinct strings.")
+    return {"dates": list(dates), "categories": {column: list(levels) for column, levels in categories.items()}}
+
+def save_estimator(model, folder: str | Path, encoding: dict | None = None) -> Path:
+    "Write a fitted estimator into `folder`, with how its raw columns are encoded (default: the model's `encoding_`)."
+    encoding = check_encoding(getattr(model, "encoding_", {}) if encoding is None else encoding,
+                              list(model.feature_names_in_))
+    folder = start_save(folder)
     model.teacher_.save(folder)
     buffer = io.BytesIO()
     torch.save({"student": {k: v.cpu() for k, v in model.student_.state_dict().items()},
@@ -130,15 +153,28 @@ def save_estimator(model, folder: str | Path) -> Path:
         "format": ESTIMATOR_FORMAT, "estimator": type(model).__name__, "params": params,
         "feature_names": list(model.feature_names_in_), "fill_values": model.fill_values_.tolist(),
         "classes": getattr(model, "classes_", np.array([])).tolist(), "student": model.student_.config(),
-        "history": model.history_})
+        "history": model.history_, "encoding": encoding})
+    write_manifest(folder, ESTIMATOR_FILES)  # last: the folder is complete
+    model.encoding_ = encoding
     return folder
 
 def load_estimator(cls, folder: str | Path):
-    "An estimator of class `cls` read from `folder` (JSON, LightGBM text and a weights-only state dict)."
+    "An estimator of class `cls` read from `folder` (JSON, LightGBM text and a weights-only state dict), verified first."
     folder = Path(folder)
+    missing = [name for name in ESTIMATOR_FILES if name not in verify_manifest(folder)]
+    if missing:
+        raise ValueError(f"{folder} is not a complete model folder: its manifest lists no {missing} "
+                         "(an interrupted save, or a teacher saved alone).")
     config = read_json(folder / "estimator.json", ESTIMATOR_FORMAT)
-    if config["estimator"] != cls.__name__:
-        raise ValueError(f"{folder} holds a {config['estimator']}; load it with {config['estimator']}.load.")
+    if config.get("estimator") != cls.__name__:
+        raise ValueError(f"{folder} holds a {config.get('estimator')}; load it with {config.get('estimator')}.load.")
+    try:
+        return _estimator_from_files(cls, folder, config)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"{folder / 'estimator.json'} does not describe a model: {error}") from None
+
+def _estimator_from_files(cls, folder: Path, config: dict):
+    "The estimator described by a verified folder's estimator.json and tensors.pt."
     try:
         tensors = torch.load(folder / "tensors.pt", map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for truncated or foreign files
@@ -153,6 +189,7 @@ def load_estimator(cls, folder: str | Path):
     if config["classes"]:
         model.classes_ = np.array(config["classes"])
     model.history_ = config["history"]
+    model.encoding_ = check_encoding(config["encoding"], config["feature_names"])
     model.embedding_ = LeafEmbedding(model.teacher_.n_leaves, model.teacher_.groups, params["embedding_dim"],
                                      model.teacher_.leaf_values)
     student = config["student"]
@@ -168,6 +205,14 @@ def load_estimator(cls, folder: str | Path):
     return model
 
 # %% ../nbs/15_estimators.ipynb #a5306fdd
+def with_threads(method):
+    "An estimator method run under the estimator's `n_jobs` thread limit."
+    @functools.wraps(method)
+    def limited(self, *args, **kwargs):
+        with limit_threads(self.n_jobs):
+            return method(self, *args, **kwargs)
+    return limited
+
 class GBDT2NNBase(BaseEstimator):
     "Shared fit / predict / explain / save / load of the GBDT2NN estimators."
     _task: str = ""
@@ -199,7 +244,7 @@ class GBDT2NNBase(BaseEstimator):
         coalition_rows: int = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
-        progress: bool = True,
+        progress: bool = True, n_jobs: int | None = None,
     ):
         self.n_trees, self.num_leaves, self.teacher_learning_rate = n_trees, num_leaves, teacher_learning_rate
         self.teacher_early_stopping, self.n_groups, self.features_per_group = teacher_early_stopping, n_groups, features_per_group
@@ -216,6 +261,7 @@ class GBDT2NNBase(BaseEstimator):
         self.coalition_rows, self.coalition_start = coalition_rows, coalition_start
         self.valid_fraction, self.background_size = valid_fraction, background_size
         self.cache_dir, self.seed, self.device, self.teacher, self.progress = cache_dir, seed, device, teacher, progress
+        self.n_jobs = n_jobs
 
     # __new__ takes __init__'s signature (functools.wraps sets __wrapped__, which inspect.signature follows), so
     # scikit-learn and help() see the parameters, not *args and **kwargs
@@ -253,6 +299,7 @@ class GBDT2NNBase(BaseEstimator):
         as_frame(X.iloc[:1], self.teacher.feature_names)
         return self.teacher
 
+    @with_threads
     def fit(self, X, y, X_valid=None, y_valid=None):
         "Fit the teacher, its leaf embeddings and the student."
         configs = self.configs()  # bad settings fail before any fitting
@@ -280,11 +327,13 @@ class GBDT2NNBase(BaseEstimator):
         frame = as_frame(X, list(self.feature_names_in_), owner=type(self).__name__)
         return feature_tensor(frame.to_numpy(np.float64), self.fill_values_)
 
+    @with_threads
     def raw_score(self, X) -> np.ndarray:
         "(n,) the student's raw score: logit (binary) or value (regression)."
         check_is_fitted(self, "student_")
         return predict_raw(self.student_, self.to_tensor(X)).numpy().astype(np.float64)
 
+    @with_threads
     def explain(self, X, method: str = "integrated_gradients", by_group: bool = False, background=None, **options):
         "The student's attributions of X as a `shap.Explanation` (values (n, d), or (n, G, d) with by_group)."
         import shap
@@ -301,6 +350,7 @@ class GBDT2NNBase(BaseEstimator):
                                 data=x.numpy().astype(np.float64), feature_names=list(self.feature_names_in_),
                                 error_std=result.standard_error)
 
+    @with_threads
     def explain_teacher(self, X, game: str = "interventional", by_group: bool = False, n_background: int = 16,
                         seed: int = 0):
         "The teacher's attributions of X as a `shap.Explanation`: interventional TreeSHAP against the background rows the student's `shapley` method uses (the same game), or 'path' TreeSHAP."
@@ -320,10 +370,10 @@ class GBDT2NNBase(BaseEstimator):
                                 feature_names=list(self.feature_names_in_))
 
     # -- saving ---------------------------------------------------------------------------------
-    def save(self, folder: str | Path) -> Path:
-        "Write the model into `folder`: teacher as LightGBM text, tensors as a state dict, settings as JSON."
+    def save(self, folder: str | Path, encoding: dict | None = None) -> Path:
+        "Write the model into `folder`: teacher as LightGBM text, tensors as a state dict, settings and `encoding` as JSON."
         check_is_fitted(self, "student_")
-        return save_estimator(self, folder)
+        return save_estimator(self, folder, encoding)
 
     @classmethod
     def load(cls, folder: str | Path):

@@ -5,21 +5,30 @@
 # %% ../nbs/00_io.ipynb #382bd541
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['write_bytes_atomic', 'write_text_atomic', 'write_json_atomic', 'read_json']
+__all__ = ['MANIFEST', 'MANIFEST_FORMAT', 'umask_mode', 'write_bytes_atomic', 'write_text_atomic', 'write_json_atomic',
+           'read_json', 'file_digest', 'start_save', 'write_manifest', 'verify_manifest']
 
 # %% ../nbs/00_io.ipynb #364e3afe
+def umask_mode() -> int:
+    "The mode a new file gets under the current umask (0o644 under the usual umask 022)."
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    "Write `data` to `path` atomically (temporary file, then rename)."
+    "Write `data` to `path` atomically (temporary file, then rename), with the umask's file mode."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temporary, umask_mode())
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -54,3 +63,54 @@ def read_json(path: str | Path, expected_format: str | None = None) -> dict:
         raise ValueError(f"{path} has format {obj.get('format')!r}, expected {expected_format!r}: "
                          "it was not written by this version of gbdt2nn.")
     return obj
+
+# %% ../nbs/00_io.ipynb #1817c89b
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "gbdt2nn-manifest-1"
+
+def file_digest(path: Path) -> str:
+    "SHA-256 of a file's bytes, as hex."
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+def start_save(folder: str | Path) -> Path:
+    "Make `folder` and remove its manifest, so that a save interrupted from here on leaves a folder that is refused."
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"cannot save into {folder}: it is a file, not a folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    return folder
+
+def write_manifest(folder: str | Path, names: list[str]) -> Path:
+    "Write `manifest.json` (size and SHA-256 of each named file of `folder`); call it last."
+    folder = Path(folder)
+    files = {name: {"bytes": (folder / name).stat().st_size, "sha256": file_digest(folder / name)} for name in names}
+    return write_json_atomic(folder / MANIFEST, {"format": MANIFEST_FORMAT, "files": files})
+
+def verify_manifest(folder: str | Path) -> list[str]:
+    "Check every file listed in `folder`'s manifest (size, then SHA-256); return their names, or raise naming the bad one."
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder: pass the folder a model was saved into.")
+    if not (folder / MANIFEST).exists():
+        raise ValueError(f"{folder} has no {MANIFEST}: its save did not finish (or it was not written by gbdt2nn's "
+                         "save()); save the model again.")
+    files = read_json(folder / MANIFEST, MANIFEST_FORMAT).get("files")
+    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+        raise ValueError(f"{folder / MANIFEST} is damaged: it does not list files with their sizes and digests.")
+    for name, expected in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise ValueError(f"{path} is missing: the folder is incomplete.")
+        size = path.stat().st_size
+        if size != expected.get("bytes"):
+            raise ValueError(f"{path} has {size} bytes, but {expected.get('bytes')} were saved: it is truncated or "
+                             "was replaced.")
+        if file_digest(path) != expected.get("sha256"):
+            raise ValueError(f"{path} differs from the file that was saved (SHA-256 mismatch): it was edited or "
+                             "copied from another model.")
+    return list(files)

@@ -95,6 +95,7 @@ def write_report(
             f"{metrics['n_train']:,} / {metrics['n_valid']:,} / {metrics['n_test']:,}. "
             f"Teacher: {teacher['n_trees']} trees, test {metrics['metric'].upper()} {teacher['test']:.4f}, "
             f"fitted in {teacher['train_seconds']:.1f} s. Total time {metrics['seconds']:.0f} s.", "",
+            *[f"- {note}" for note in metrics.get("notes", [])], *([""] if metrics.get("notes") else []),
             "## Best weight against the plain student, the row-invariant baselines and the teacher", "",
             "Agreement: the students' exact Shapley values against the teacher's interventional TreeSHAP on the same "
             f"{metrics['n_background']} background rows (`same_*`) and against its path TreeSHAP (`path_*`), on test rows; "

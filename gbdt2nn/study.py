@@ -36,8 +36,8 @@ class StudySettings:
     "What every student of a study shares, and how the students are judged."
     estimator: dict = field(default_factory=lambda: dict(STUDY_ESTIMATOR))  # estimator parameters of every student
     max_train_rows: int | None = 20_000  # seeded subsample of the training split (None: all)
-    explain_rows: int = 1000  # test rows whose explanations are reported
-    valid_rows: int = 500  # validation rows whose explanations choose the best weight
+    explain_rows: int = 500  # test rows whose explanations are reported
+    valid_rows: int = 250  # validation rows whose explanations choose the best weight
     n_background: int = 8  # background rows of the interventional game (both models)
     seed: int = 0  # seed of the subsample and of the background rows
 

@@ -13,12 +13,12 @@ import lightgbm as lgb
 import numpy as np
 
 from .checks import as_frame, as_label, check_task
-from .io import read_json, write_json_atomic, write_text_atomic
+from .io import read_json, start_save, verify_manifest, write_json_atomic, write_manifest, write_text_atomic
 from .settings import Interval, OneOf, Settings, setting
 
 # %% auto #0
-__all__ = ['TEACHER_FORMAT', 'tree_tables', 'make_groups', 'top_features', 'reorder_trees', 'grouped_tree_shap', 'TeacherConfig',
-           'Teacher', 'save_teacher', 'load_teacher']
+__all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'top_features', 'reorder_trees', 'grouped_tree_shap',
+           'TeacherConfig', 'lightgbm_names', 'Teacher', 'save_teacher', 'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
 def _read_tree(
@@ -140,6 +140,11 @@ class TeacherConfig(Settings):
 
 TeacherConfig.table()
 
+# %% ../nbs/04_teacher.ipynb #cff52b32
+def lightgbm_names(n_features: int) -> list[str]:
+    "Internal feature names LightGBM always accepts: feature_0, feature_1, ..."
+    return [f"feature_{j}" for j in range(n_features)]
+
 # %% ../nbs/04_teacher.ipynb #8a723894
 class Teacher:
     "A fitted LightGBM model seen as GBDT2NN's teacher: leaves, groups, group scores and attributions."
@@ -189,14 +194,19 @@ class Teacher:
         settings = {"objective": "binary" if task == "binary" else "regression", "num_leaves": num_leaves,
                     "learning_rate": learning_rate, "seed": seed, "deterministic": True, "force_row_wise": True,
                     "verbose": -1, **(params or {})}
-        names = [str(c) for c in X_train.columns]
-        train = lgb.Dataset(X_train.to_numpy(np.float64), y_train, feature_name=names)
+        names = [str(c) for c in X_train.columns]  # the user's names, kept by the teacher
+        train = lgb.Dataset(X_train.to_numpy(np.float64), y_train, feature_name=lightgbm_names(len(names)))
         valid = lgb.Dataset(X_valid.to_numpy(np.float64), y_valid, reference=train)
         booster = lgb.train(settings, train, num_boost_round=n_trees, valid_sets=[valid],
                             callbacks=[lgb.early_stopping(early_stopping_rounds, verbose=False)])
         best = booster.best_iteration or booster.current_iteration()
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
-        return cls(booster, task, n_groups, features_per_group, grouping, seed, feature_names=names)
+        teacher = cls(booster, task, n_groups, features_per_group, grouping, seed, feature_names=names)
+        if teacher.n_leaves.max() < 2:
+            raise ValueError(f"the teacher learnt nothing: every tree is a single leaf. {len(X_train)} training rows "
+                             f"are too few for LightGBM, whose leaves need {settings.get('min_data_in_leaf', 20)} rows "
+                             "each: use a few hundred rows or more.")
+        return teacher
 
     @classmethod
     def from_booster(cls, model, task: str | None = None, n_groups: int = 20, features_per_group: int = 10,
@@ -291,30 +301,37 @@ class Teacher:
                 f"features={self.n_features}, k={self.features_per_group})")
 
 # %% ../nbs/04_teacher.ipynb #e05b83f1
-TEACHER_FORMAT = "gbdt2nn-teacher-1"
+TEACHER_FORMAT = "gbdt2nn-teacher-2"
+TEACHER_FILES = ["teacher.txt", "teacher.json"]
 
 # %% ../nbs/04_teacher.ipynb #a3b5a334
 def save_teacher(teacher: Teacher, folder: str | Path) -> Path:
     "Write `teacher.txt` (LightGBM text model) and `teacher.json` (task and groups) into `folder`."
-    folder = Path(folder)
+    folder = start_save(folder)
     write_text_atomic(folder / "teacher.txt", teacher.booster.model_to_string())
     write_json_atomic(folder / "teacher.json", {
         "format": TEACHER_FORMAT, "task": teacher.task, "features_per_group": teacher.features_per_group,
         "grouping": teacher.grouping, "seed": teacher.seed, "groups": [g.tolist() for g in teacher.groups],
         "feature_names": teacher.feature_names})
+    write_manifest(folder, TEACHER_FILES)  # last: the folder is complete
     return folder
 
 def load_teacher(folder: str | Path, cls: type = Teacher) -> Teacher:
-    "A teacher read from the files `save_teacher` writes."
+    "A teacher read from the files `save_teacher` writes, every file verified against the manifest first."
     folder = Path(folder)
+    missing = [name for name in TEACHER_FILES if name not in verify_manifest(folder)]
+    if missing:
+        raise ValueError(f"{folder} does not hold a teacher: its manifest lists no {missing}.")
     config = read_json(folder / "teacher.json", TEACHER_FORMAT)
     try:
         booster = lgb.Booster(model_str=(folder / "teacher.txt").read_text(encoding="utf-8"))
     except (OSError, lgb.basic.LightGBMError, UnicodeDecodeError) as error:
         raise ValueError(f"{folder / 'teacher.txt'} is not a readable LightGBM text model ({error}).") from None
-    groups = config["groups"]
-    if sorted(t for g in groups for t in g) != list(range(booster.num_trees())):
-        raise ValueError(f"{folder / 'teacher.json'} does not match {folder / 'teacher.txt'}: "
-                         "its groups do not cover the model's trees.")
-    return cls(booster, config["task"], len(groups), config["features_per_group"], config["grouping"],
-               config["seed"], groups=groups, feature_names=config["feature_names"])
+    try:
+        groups = config["groups"]
+        if sorted(t for g in groups for t in g) != list(range(booster.num_trees())):
+            raise ValueError("its groups do not cover the model's trees")
+        return cls(booster, config["task"], len(groups), config["features_per_group"], config["grouping"],
+                   config["seed"], groups=groups, feature_names=config["feature_names"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"{folder / 'teacher.json'} does not describe {folder / 'teacher.txt'}: {error}") from None

@@ -1,5 +1,7 @@
-"""The command line end to end on a small dataset, and its failure paths."""
+"""The command line end to end on a small dataset and on a messy user file, and its failure paths."""
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -110,12 +112,20 @@ def test_datasets_lists_every_bundled_dataset():
     (["run", "--data", "{table}", "--out", "o"], "--target"),
     (["explain", "--model", "nowhere", "--data", "x.csv", "--out", "y.csv"], "not a saved gbdt2nn model"),
     (["fly"], "invalid choice"),
+    (["run", "--data", "{table}", "--target", "y", "--out", "o"], "20 rows: too few"),
+    (["run", "--data", "{three}", "--target", "y", "--out", "o"], "--task regression"),
+    (["run", "--data", "{empty}", "--target", "y", "--out", "o"], "empty.csv' is empty"),
+    (["run", "--dataset", "diabetes", "--out", "{table}"], "is a file"),
+    (["explain", "--model", "nowhere", "--data", "{table}", "--out", "."], "is a folder"),
 ])
-def test_user_errors_give_one_line_and_nonzero_exit(tmp_path, args, message):
+def test_user_errors_give_one_line_and_exit_code_2(tmp_path, args, message):
     table = tmp_path / "table.csv"
     pd.DataFrame({"a": np.arange(20.0), "y": np.arange(20) % 2}).to_csv(table, index=False)
-    done = gbdt2nn(*[a.replace("{table}", str(table)) for a in args], cwd=tmp_path)
-    assert done.returncode != 0
+    pd.DataFrame({"a": np.arange(90.0), "y": np.arange(90) % 3}).to_csv(tmp_path / "three.csv", index=False)
+    (tmp_path / "empty.csv").write_text("")
+    files = {"{table}": table, "{three}": tmp_path / "three.csv", "{empty}": tmp_path / "empty.csv"}
+    done = gbdt2nn(*[str(files.get(a, a)) for a in args], cwd=tmp_path)
+    assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
@@ -128,3 +138,87 @@ def test_explain_reports_missing_columns(study, tmp_path):
     pd.DataFrame({"mean_radius": [1.0]}).to_csv(rows, index=False)
     done = gbdt2nn("explain", "--model", next((out / "models").iterdir()), "--data", rows, "--out", tmp_path / "p.csv")
     assert done.returncode == 2 and "lacks the model's feature columns" in done.stderr
+
+
+def test_run_refuses_a_folder_that_holds_a_run(study):
+    out, _ = study
+    done = gbdt2nn("run", "--dataset", "diabetes", "--quick", "--out", out)
+    assert done.returncode == 2 and "already holds a run" in done.stderr
+
+
+def test_files_respect_the_umask(study):
+    out, _ = study
+    expected = 0o666 & ~_umask()
+    model = next((out / "models").iterdir())
+    for path in (out / "metrics.json", out / "report.md", out / "beeswarm.png", model / "tensors.pt", model / "manifest.json"):
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("damage", ["truncate 0.1", "truncate 0.5", "truncate 0.99", "edit estimator.json",
+                                    "tensors from a sibling", "no manifest"])
+def test_explain_refuses_a_damaged_model_folder(study, tmp_path, damage):
+    out, _ = study
+    models = sorted((out / "models").iterdir())
+    folder = tmp_path / "model"
+    shutil.copytree(models[0], folder)
+    if damage.startswith("truncate"):
+        text = (folder / "teacher.txt").read_bytes()
+        (folder / "teacher.txt").write_bytes(text[: int(float(damage.split()[1]) * len(text))])
+        expected = "teacher.txt has"
+    elif damage == "edit estimator.json":
+        config = (folder / "estimator.json").read_text()
+        (folder / "estimator.json").write_text(config.replace('"format"', '"formaT"', 1))
+        expected = "estimator.json differs"
+    elif damage == "tensors from a sibling":
+        shutil.copy(models[-1] / "tensors.pt", folder / "tensors.pt")
+        expected = "tensors.pt"
+    else:
+        (folder / "manifest.json").unlink()
+        expected = "did not finish"
+    rows = tmp_path / "rows.csv"
+    load_dataset("breast_cancer").X_test.iloc[:3].to_csv(rows, index=False)
+    done = gbdt2nn("explain", "--model", folder, "--data", rows, "--out", tmp_path / "phi.csv")
+    assert done.returncode == 2, (done.returncode, done.stderr)  # never a crash inside LightGBM or torch
+    assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "phi.csv").exists()
+
+
+def messy_table(n: int, seed: int = 0) -> pd.DataFrame:
+    "A table as users write them: JSON's special characters in names, an identifier, dates, text levels."
+    rng = np.random.default_rng(seed)
+    price, kind = rng.normal(size=n), rng.choice(["a", "b", "c"], n)
+    when = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24, n), unit="h")
+    logit = 2 * price + (kind == "b") - 0.5 + (when.hour >= 12)
+    return pd.DataFrame({"price: EUR, [net]": price, 'kind "quoted" {x}': kind, "order_id": [f"o{i:05d}" for i in range(n)],
+                         "when": when.strftime("%Y-%m-%d %H:%M"), "y": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)})
+
+
+def test_a_messy_user_file_runs_and_explains(tmp_path):
+    data = tmp_path / "sales.csv"
+    messy_table(400).to_csv(data, sep=";")  # with pandas' default index column, ;-separated
+    out = tmp_path / "run"
+    done = gbdt2nn("run", "--data", data, "--target", "y", "--quick", "--weights", "0,1", "--seeds", "1",
+                   "--variants", "coalition", "--out", out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for note in ("'Unnamed: 0' holds the row numbers", "task guessed: binary", "'order_id' has a different value",
+                 "'when' holds dates"):
+        assert note in done.stdout and note in (out / "report.md").read_text(), note
+    model_dir = next((out / "models").iterdir())
+    model = GBDT2NNClassifier.load(model_dir)
+    assert model.encoding_["dates"] == ["when"] and model.encoding_["categories"]['kind "quoted" {x}'] == ["a", "b", "c"]
+    new = messy_table(5, seed=1).drop(columns=["y"])
+    new.loc[0, 'kind "quoted" {x}'] = "unseen"
+    rows = tmp_path / "new.csv"
+    new.to_csv(rows, index=False)
+    explained = gbdt2nn("explain", "--model", model_dir, "--data", rows, "--out", tmp_path / "phi.csv", "--method", "grad_input")
+    assert explained.returncode == 0, explained.stderr
+    assert "1 values of 'kind \"quoted\" {x}' were not seen in training" in explained.stdout
+    phi = pd.read_csv(tmp_path / "phi.csv")
+    assert list(phi.columns) == list(model.feature_names_in_) + ["base_value", "raw_score"]
+    assert "price: EUR, [net]" in phi.columns and "when_hour" in phi.columns and len(phi) == 5
