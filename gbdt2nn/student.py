@@ -103,6 +103,11 @@ class GBDT2NN(nn.Module):
     ) -> torch.Tensor:
         "(G, E, n) group network outputs from group inputs."
         last = len(self.weights) - 1
+        if not self.training and activation is None:  # inference: BatchNorm folded into the layers
+            for i, (weight, bias) in enumerate(self.eval_layers()):
+                h = torch.baddbmm(bias, weight, h)
+                h = torch.relu_(h) if i < last else h
+            return h
         track = self.training and not update_statistics  # batch statistics, running statistics left untouched
         for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
             h = torch.baddbmm(bias, weight, h)  # (G, out, n)
@@ -117,6 +122,18 @@ class GBDT2NN(nn.Module):
                 # BatchNorm and baddbmm do not need their outputs for backward
                 h = (torch.relu_(h) if activation is None else activation(i, h)).view(shape)
         return h
+
+    def eval_layers(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        "Each layer's (weight (G, out, in), bias (G, out, 1)) with its eval-mode BatchNorm folded in."
+        layers = []
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            if self.batch_norm and i < len(self.weights) - 1:
+                n_groups, units = weight.shape[:2]
+                scale = (self.norm_weights[i] / torch.sqrt(getattr(self, f"running_var_{i}") + 1e-5)).view(n_groups, units, 1)
+                shift = self.norm_biases[i].view(n_groups, units, 1) - getattr(self, f"running_mean_{i}").view(n_groups, units, 1) * scale
+                weight, bias = weight * scale, bias * scale + shift
+            layers.append((weight, bias))
+        return layers
 
     def group_outputs_from_hidden(self, h: torch.Tensor) -> torch.Tensor:
         "(n, G) group outputs o_g = w_gᵀ N_g + b_g from hidden (G, E, n)."
