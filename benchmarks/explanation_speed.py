@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     ds = load_dataset("flights")
-    model = GBDT2NNClassifier(student_epochs=args.epochs, device=args.device, progress=False)
+    model = GBDT2NNClassifier(student_epochs=args.epochs, device=args.device, progress=False, n_jobs=-1)  # alone: every core
     model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
     X = ds.X_test.iloc[: args.rows]
     x = model.to_tensor(X)
