@@ -20,8 +20,8 @@ from .training import limit_threads
 
 # %% auto #0
 __all__ = ['N_JOBS_HELP', 'UserError', 'Parser', 'parse_weights', 'build_parser', 'command_datasets', 'run_arguments',
-           'check_run_folder', 'write_run', 'command_run', 'command_explain', 'load_model', 'model_rows', 'first_line',
-           'main']
+           'check_run_folder', 'write_run', 'command_run', 'command_explain', 'load_model', 'model_rows',
+           'command_export', 'first_line', 'main']
 
 # %% ../nbs/19_cli.ipynb #51645bf8
 class UserError(Exception):
@@ -72,6 +72,9 @@ def build_parser() -> Parser:
     explain.add_argument("--out", required=True, help="CSV file to write")
     explain.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     explain.add_argument("--method", default="integrated_gradients", choices=[m for m in METHODS if m != "kernel_shap"])
+    export = commands.add_parser("export", help="write a saved model's student as one ONNX graph, for serving")
+    export.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run` or save()")
+    export.add_argument("--onnx", required=True, help="ONNX file to write")
     return parser
 
 # %% ../nbs/19_cli.ipynb #4e7a22e2
@@ -204,6 +207,17 @@ def model_rows(model, path: str) -> pd.DataFrame:
                         "numbers): encode them as the training file was, or refit from a file with these columns")
     return X
 
+# %% ../nbs/19_cli.ipynb #e86d095b
+def command_export(args) -> int:
+    "Write the student of a saved model as an ONNX file."
+    out = Path(args.onnx)
+    if out.is_dir():
+        raise UserError(f"--onnx {out} is a folder; name the .onnx file to write")
+    model = load_model(Path(args.model))
+    model.to_onnx(out)
+    print(f"wrote {out}: input X (rows, {model.n_features_in_}) float32, columns {list(model.feature_names_in_)}")
+    return 0
+
 # %% ../nbs/19_cli.ipynb #8ea4f7e6
 def first_line(error: Exception) -> str:
     "The first line of an error's message (its type when it has none)."
@@ -214,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         with limit_threads(getattr(args, "n_jobs", None)):
-            return {"datasets": command_datasets, "run": command_run, "explain": command_explain}[args.command](args)
+            commands = {"datasets": command_datasets, "run": command_run, "explain": command_explain,
+                        "export": command_export}
+            return commands[args.command](args)
     except (UserError, ValueError, FileNotFoundError) as error:  # a mistake in the input: exit code 2
         print(f"gbdt2nn: error: {first_line(error)}", file=sys.stderr)
         return 2

@@ -5,9 +5,11 @@
 # %% ../nbs/15_estimators.ipynb #c3ee7836
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,7 @@ from .joint import ExplanationConfig, make_explanation_term
 from .metrics import predict_raw
 from .settings import Interval, Settings, refuse_renamed, setting
 from .shapley import background_sample, teacher_interventional_shap
-from .student import GBDT2NN, feature_stats, feature_tensor
+from .student import GBDT2NN, ServingStudent, export_onnx, feature_stats, feature_tensor
 from .teacher import TEACHER_FILES, Teacher, TeacherConfig
 from .training import limit_threads
 
@@ -379,6 +381,16 @@ class GBDT2NNBase(BaseEstimator):
     def load(cls, folder: str | Path):
         "Load an estimator written by `save` (no pickle)."
         return load_estimator(cls, folder)
+
+    def to_onnx(self, path: str | Path) -> Path:
+        "Write the student's whole prediction path as one ONNX model (input X: rows × features, float32)."
+        check_is_fitted(self, "student_")
+        serving = ServingStudent(copy.deepcopy(self.student_).cpu().eval(), self.fill_values_, self._task)
+        metadata = {"gbdt2nn_estimator": type(self).__name__, "outputs": json.dumps(serving.output_names()),
+                    "feature_names": json.dumps(list(self.feature_names_in_)),
+                    "classes": json.dumps(getattr(self, "classes_", np.array([])).tolist()),
+                    "encoding": json.dumps(getattr(self, "encoding_", {"dates": [], "categories": {}}))}
+        return write_bytes_atomic(path, export_onnx(serving, self.n_features_in_, metadata))
 
 # %% ../nbs/15_estimators.ipynb #5f0a89e2
 class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):

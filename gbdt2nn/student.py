@@ -5,6 +5,8 @@
 # %% ../nbs/08_student.ipynb #239cab34
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import Sequence
 
 import numpy as np
@@ -14,7 +16,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['feature_tensor', 'feature_stats', 'feature_slots', 'GBDT2NN', 'slot_values', 'slot_scale', 'slot_mask',
-           'scatter_slots', 'gather_slots']
+           'scatter_slots', 'gather_slots', 'ServingStudent', 'export_onnx']
 
 # %% ../nbs/08_student.ipynb #90ee7aa3
 def feature_tensor(
@@ -181,3 +183,46 @@ def gather_slots(model: GBDT2NN, values: torch.Tensor) -> torch.Tensor:
     "(n, G, k) slot values from per-group, per-feature values (n, G, d); unused slots get 0."
     slots = model.slots.unsqueeze(0).expand(len(values), -1, -1)
     return torch.gather(F.pad(values, (0, 1)), 2, slots)
+
+# %% ../nbs/08_student.ipynb #2127dbbe
+class ServingStudent(nn.Module):
+    "Raw features (n, d) to predictions: fill, student, link; outputs raw_score and, by task, probabilities and label or prediction."
+
+    def __init__(
+        self,
+        student: GBDT2NN,  # a fitted student, in eval mode
+        fill_values: np.ndarray,  # (d,) the value of a missing or infinite feature (the training mean)
+        task: str,  # 'binary': also probabilities (n, 2) and label (n,) index; 'regression': also prediction (n,)
+    ):
+        super().__init__()
+        self.student, self.task = student.eval(), task
+        self.register_buffer("fill_values", torch.as_tensor(np.asarray(fill_values), dtype=torch.float32))
+
+    def output_names(self) -> list[str]:
+        "Names of the outputs, in order."
+        return ["raw_score", "probabilities", "label"] if self.task == "binary" else ["raw_score", "prediction"]
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        "Outputs for rows x (n, d) of raw float32 features."
+        x = torch.where(torch.isfinite(x), x, self.fill_values)
+        raw = self.student(x)  # (n,)
+        if self.task != "binary":
+            return raw, raw
+        positive = torch.sigmoid(raw)
+        return raw, torch.stack([1 - positive, positive], 1), (raw > 0).to(torch.int64)
+
+def export_onnx(
+    module: ServingStudent,  # the prediction path
+    n_features: int,  # d, the width of the input X
+    metadata: dict[str, str] | None = None,  # stored as the model's metadata_props
+) -> bytes:
+    "The module as a serialised ONNX model: input X (rows, d) float32 with a dynamic row axis, outputs by name."
+    example = torch.zeros(2, n_features)
+    with contextlib.redirect_stdout(io.StringIO()):  # the exporter prints its progress
+        program = torch.onnx.export(module, (example,), input_names=["X"], output_names=module.output_names(),
+                                    dynamic_shapes=({0: torch.export.Dim("rows")},), dynamo=True, verbose=False)
+    proto = program.model_proto
+    for key, value in (metadata or {}).items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    return proto.SerializeToString()
