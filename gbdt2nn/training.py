@@ -102,7 +102,7 @@ class BestSnapshot:
         model.load_state_dict(self.state)
 
 # %% ../nbs/06_training.ipynb #2a5be5fe
-DEFAULT_N_JOBS = 1  # measured in benchmarks/n_jobs.py: see the chapter's text
+DEFAULT_N_JOBS = 1  # measured in benchmarks/n_jobs.py: see the text above
 
 def check_n_jobs(n_jobs: int | None) -> int:
     "Threads to use: a positive count, -1 for every core, None for the default."
