@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from pathlib import Path
 
 import lightgbm as lgb
@@ -202,10 +203,10 @@ class Teacher:
         best = booster.best_iteration or booster.current_iteration()
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
         teacher = cls(booster, task, n_groups, features_per_group, grouping, seed, feature_names=names)
-        if teacher.n_leaves.max() < 2:
-            raise ValueError(f"the teacher learnt nothing: every tree is a single leaf. {len(X_train)} training rows "
-                             f"are too few for LightGBM, whose leaves need {settings.get('min_data_in_leaf', 20)} rows "
-                             "each: use a few hundred rows or more.")
+        if teacher.n_leaves.max() < 2:  # a warning, not an error: scikit-learn's own checks fit on 20-row data
+            warnings.warn(f"the teacher learnt nothing: every tree is a single leaf. {len(X_train)} training rows are "
+                          f"too few for LightGBM, whose leaves need {settings.get('min_data_in_leaf', 20)} rows each: "
+                          "use a few hundred rows or more.", UserWarning, stacklevel=2)
         return teacher
 
     @classmethod
