@@ -115,6 +115,8 @@ def test_datasets_lists_every_bundled_dataset():
     (["run", "--data", "{table}", "--target", "y", "--out", "o"], "20 rows: too few"),
     (["run", "--data", "{three}", "--target", "y", "--out", "o"], "--task regression"),
     (["run", "--data", "{empty}", "--target", "y", "--out", "o"], "empty.csv' is empty"),
+    (["run", "--data", "{constant}", "--target", "y", "--out", "o"], "is constant (1)"),
+    (["run", "--data", "{infinite}", "--target", "y", "--out", "o"], "target column 'y' has infinite values"),
     (["run", "--dataset", "diabetes", "--out", "{table}"], "is a file"),
     (["explain", "--model", "nowhere", "--data", "{table}", "--out", "."], "is a folder"),
 ])
@@ -123,7 +125,10 @@ def test_user_errors_give_one_line_and_exit_code_2(tmp_path, args, message):
     pd.DataFrame({"a": np.arange(20.0), "y": np.arange(20) % 2}).to_csv(table, index=False)
     pd.DataFrame({"a": np.arange(90.0), "y": np.arange(90) % 3}).to_csv(tmp_path / "three.csv", index=False)
     (tmp_path / "empty.csv").write_text("")
-    files = {"{table}": table, "{three}": tmp_path / "three.csv", "{empty}": tmp_path / "empty.csv"}
+    pd.DataFrame({"a": np.arange(90.0), "y": 1}).to_csv(tmp_path / "constant.csv", index=False)
+    pd.DataFrame({"a": np.arange(90.0), "y": [0.5, np.inf] * 45}).to_csv(tmp_path / "infinite.csv", index=False)
+    files = {"{table}": table, "{three}": tmp_path / "three.csv", "{empty}": tmp_path / "empty.csv",
+             "{constant}": tmp_path / "constant.csv", "{infinite}": tmp_path / "infinite.csv"}
     done = gbdt2nn(*[str(files.get(a, a)) for a in args], cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
@@ -138,6 +143,16 @@ def test_explain_reports_missing_columns(study, tmp_path):
     pd.DataFrame({"mean_radius": [1.0]}).to_csv(rows, index=False)
     done = gbdt2nn("explain", "--model", next((out / "models").iterdir()), "--data", rows, "--out", tmp_path / "p.csv")
     assert done.returncode == 2 and "lacks the model's feature columns" in done.stderr
+
+
+def test_explain_refuses_text_in_a_numeric_column(study, tmp_path):
+    out, _ = study
+    rows = load_dataset("breast_cancer").X_test.iloc[:3].astype(object)
+    rows.iloc[0, 0] = "high"
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    done = gbdt2nn("explain", "--model", next((out / "models").iterdir()), "--data", tmp_path / "rows.csv",
+                   "--out", tmp_path / "p.csv")
+    assert done.returncode == 2 and "hold text" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_run_refuses_a_folder_that_holds_a_run(study):
