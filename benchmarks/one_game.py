@@ -22,7 +22,6 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
@@ -31,12 +30,8 @@ from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.metrics import score
 from gbdt2nn.shapley import teacher_interventional_shap
+from gbdt2nn.study import fidelity
 from gbdt2nn.teacher import Teacher
-
-
-def fidelity(student_raw: np.ndarray, teacher_raw: np.ndarray) -> float:
-    "R² of the student's raw scores against the teacher's."
-    return float(1 - ((student_raw - teacher_raw) ** 2).sum() / ((teacher_raw - teacher_raw.mean()) ** 2).sum())
 
 
 def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: tuple) -> dict:

@@ -25,8 +25,8 @@ from .checks import as_label, check_task
 __all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'DELIMITERS', 'MIN_ROWS', 'DATE_PARTS', 'DATE_PATTERN', 'DATASETS',
            'Dataset', 'split_indices', 'encode_categories', 'unseen_levels', 'make_dataset', 'package_dir',
            'load_flights', 'load_diamonds', 'load_sklearn', 'load_synthetic', 'sniff_delimiter', 'read_table',
-           'drop_index_column', 'parse_dates', 'date_features', 'prepare_columns', 'encode_frame', 'plain',
-           'check_target', 'guess_task', 'binary_labels', 'load_table', 'list_datasets', 'load_dataset']
+           'drop_index_column', 'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame',
+           'plain', 'check_target', 'guess_task', 'binary_labels', 'load_table', 'list_datasets', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -268,13 +268,17 @@ def parse_dates(values: pd.Series) -> pd.Series | None:
     present = values.dropna().astype(str)
     if present.empty or present.str.match(DATE_PATTERN).mean() < 0.95:
         return None
+    parsed = to_datetimes(values)
+    return parsed if parsed is not None and parsed.notna().sum() >= 0.95 * len(present) else None
+
+def to_datetimes(values: pd.Series) -> pd.Series | None:
+    "Values parsed as datetimes in any common format (NaT where one does not parse), or None when pandas cannot."
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # pandas warns when it falls back to parsing value by value
         try:
-            parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+            return pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
         except (ValueError, TypeError):
             return None
-    return parsed if parsed.notna().sum() >= 0.95 * len(present) else None
 
 def date_features(column: str, dates: pd.Series, parts=DATE_PARTS) -> dict[str, pd.Series]:
     "Numeric features of a date column: <column>_year, _month, _day, _dayofweek, _hour (float; NaN where unparsed)."
@@ -304,9 +308,9 @@ def encode_frame(frame: pd.DataFrame, encoding: dict) -> pd.DataFrame:
     frame = frame.copy()
     for column in encoding.get("dates", []):
         if column in frame.columns:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(frame[column].astype("string"), errors="coerce", format="mixed")
+            parsed = to_datetimes(frame[column])
+            if parsed is None:
+                parsed = pd.Series(pd.NaT, index=frame.index)
             frame = frame.drop(columns=[column]).assign(**date_features(column, parsed))
     return encode_categories(frame, encoding.get("categories", {}))[0]
 
