@@ -26,7 +26,8 @@ __all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'DELIMITERS', 'MIN_RO
            'Dataset', 'split_indices', 'encode_categories', 'unseen_levels', 'make_dataset', 'package_dir',
            'load_flights', 'load_diamonds', 'load_sklearn', 'load_synthetic', 'sniff_delimiter', 'read_table',
            'drop_index_column', 'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame',
-           'plain', 'check_target', 'guess_task', 'binary_labels', 'load_table', 'list_datasets', 'load_dataset']
+           'plain', 'check_target', 'guess_task', 'target_levels', 'labels_from_levels', 'binary_labels', 'load_table',
+           'list_datasets', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -45,6 +46,7 @@ class Dataset:
     attribution_fn: Callable[[pd.DataFrame], np.ndarray] | None = None  # exact Shapley values, (n, d)
     dates: list[str] = field(default_factory=list)  # raw date/time columns, each turned into DATE_PARTS features
     notes: list[str] = field(default_factory=list)  # what loading guessed, changed or left out, one line each
+    target_levels: list = field(default_factory=list)  # a binary file target's raw values: [negative, positive]
 
     @property
     def feature_names(self) -> list[str]:
@@ -60,7 +62,10 @@ class Dataset:
     @property
     def encoding(self) -> dict:
         "How raw columns become features: the date columns and each text column's levels (saved with a model)."
-        return {"dates": list(self.dates), "categories": dict(self.categories)}
+        encoding = {"dates": list(self.dates), "categories": dict(self.categories)}
+        if self.target_levels:  # new labelled rows (online updates) map their raw labels by these
+            encoding["target_levels"] = list(self.target_levels)
+        return encoding
 
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
         "Encode a new frame as the training rows were: date parts, then category codes (unseen levels become NaN)."
@@ -282,7 +287,8 @@ def to_datetimes(values: pd.Series) -> pd.Series | None:
 
 def date_features(column: str, dates: pd.Series, parts=DATE_PARTS) -> dict[str, pd.Series]:
     "Numeric features of a date column: <column>_year, _month, _day, _dayofweek, _hour (float; NaN where unparsed)."
-    return {f"{column}_{part}": getattr(dates.dt, part).astype("float64") for part in parts}
+    attribute = {"dayofweek": "day_of_week"}  # the feature keeps its name; pandas renamed the accessor
+    return {f"{column}_{part}": getattr(dates.dt, attribute.get(part, part)).astype("float64") for part in parts}
 
 def prepare_columns(X: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     "Feature columns a model can use; the date columns expanded; a note per column changed or left out."
@@ -343,11 +349,26 @@ def guess_task(labels: pd.Series, target: str) -> tuple[str, str]:
                          "quantity? Say which with --task regression (task='regression'); multiclass is not supported yet.")
     return "regression", f"task guessed: regression (target {target!r} has {len(levels)} distinct numbers)"
 
+def target_levels(labels: pd.Series) -> list:
+    "The two raw values of a binary target as [negative, positive]: the larger value, or the later text, is positive."
+    if pd.api.types.is_numeric_dtype(labels):
+        return [labels.min().item(), labels.max().item()]
+    return sorted(labels.astype(str).unique())
+
+def labels_from_levels(labels: pd.Series, levels: list, what: str = "the target") -> np.ndarray:
+    "0/1 labels of raw target values by the training target's [negative, positive] levels; other values are refused."
+    text = any(isinstance(level, str) for level in levels)
+    values = labels.astype(str) if text else pd.to_numeric(labels, errors="coerce")
+    known = values.isin(levels)
+    if not known.all():
+        unknown = sorted({str(value) for value in labels[~known]})
+        raise ValueError(f"{what} holds {int((~known).sum())} values outside the training target's {levels} "
+                         f"(e.g. {unknown[:5]}): fix or drop those rows.")
+    return (values == levels[1]).to_numpy(np.float64)
+
 def binary_labels(labels: pd.Series) -> pd.Series:
     "0/1 labels of a two-valued target (1 = the larger value, or the later text value in sorted order)."
-    if pd.api.types.is_numeric_dtype(labels):
-        return (labels == labels.max()).astype(float)
-    return (labels.astype(str) == sorted(labels.astype(str).unique())[1]).astype(float)
+    return pd.Series(labels_from_levels(labels, target_levels(labels)), index=labels.index)
 
 # %% ../nbs/03_data.ipynb #e0cd03ba
 def load_table(path: str | Path, target: str | None = None, task: str | None = None, seed: int = 0,
@@ -380,6 +401,7 @@ def load_table(path: str | Path, target: str | None = None, task: str | None = N
     X, categories = encode_categories(X)
     ds = make_dataset(Path(path).stem, X, labels.to_numpy(), task, seed, split, f"user file {path}", categories)
     ds.dates, ds.notes = dates, notes + column_notes
+    ds.target_levels = target_levels(table[target]) if task == "binary" else []
     return ds
 
 # %% ../nbs/03_data.ipynb #09764a01

@@ -22,8 +22,8 @@ from .student import GBDT2NN
 from .training import LR_SCHEDULES, BestSnapshot, epoch_batches, epochs_for, optimizer_step, scheduled_rate, steps_per_epoch
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'DistillConfig', 'embedding_weight', 'task_loss', 'learning_rate', 'LossTerm', 'DivergenceError',
-           'TrainingData', 'distill']
+__all__ = ['PRECISIONS', 'DistillConfig', 'embedding_weight', 'task_loss', 'make_optimizer', 'learning_rate', 'LossTerm',
+           'DivergenceError', 'TrainingData', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
 
 # %% ../nbs/09_distill.ipynb #0b5df12d
 PRECISIONS = ("float32", "bfloat16")
@@ -70,6 +70,11 @@ def task_loss(task: str, raw: torch.Tensor, y: torch.Tensor, label_variance: flo
     return F.mse_loss(raw, y) / label_variance
 
 # %% ../nbs/09_distill.ipynb #2b81af32
+def make_optimizer(student: GBDT2NN, lr: float, weight_decay: float, device: torch.device) -> torch.optim.AdamW:
+    "AdamW over the student's parameters (the fused kernel where the device has one)."
+    options = {"fused": True} if device.type in ("cpu", "cuda") else {}
+    return torch.optim.AdamW(student.parameters(), lr=lr, weight_decay=weight_decay, **options)
+
 def learning_rate(
     step: int,  # optimizer step, from 0
     total_steps: int,  # optimizer steps of the whole run
@@ -180,9 +185,7 @@ def distill(
     embedding = embedding.to(device).eval()
     run = _Run(student.to(device), embedding, data, task, float(train.y.var()) if task == "regression" else 1.0,
                _embedding_weights(embedding, data.leaves), terms, config.precision == "bfloat16")
-    options = {"fused": True} if device.type in ("cpu", "cuda") else {}
-    optimizer = torch.optim.AdamW(student.parameters(), lr=config.student_lr, weight_decay=config.student_weight_decay,
-                                  **options)
+    optimizer = make_optimizer(student, config.student_lr, config.student_weight_decay, device)
     epochs, per_epoch = config.epochs_for(len(data.x)), config.steps_per_epoch(len(data.x))
     name = metric_name(task)
     history, best = [], BestSnapshot(higher_is_better=task == "binary")
@@ -204,3 +207,49 @@ def distill(
     for i, record in enumerate(history):
         record["selected"] = i == best.index
     return history
+
+# %% ../nbs/09_distill.ipynb #fcb36a00
+@dataclasses.dataclass
+class OnlineConfig(Settings):
+    "Settings of the online updates of a fitted student (`partial_fit`)."
+    online_lr: float | None = setting(None, Interval(float, 0, low_open=True, none=True), "constant AdamW learning rate of the online updates (None: the rate the training schedule ended at)")
+    online_epochs: int = setting(1, Interval(int, 1), "passes over each batch of new rows")
+
+def online_rate(config: DistillConfig, online: OnlineConfig) -> float:
+    "The online updates' learning rate: `online_lr`, or by default the student's last training rate (lr · lr_final for the cosine)."
+    return online.online_lr if online.online_lr is not None else learning_rate(1, 2, config)
+
+OnlineConfig.table()
+
+# %% ../nbs/09_distill.ipynb #c84aa73d
+def update_student(
+    student: GBDT2NN,  # the fitted network, trained further in place
+    optimizer: torch.optim.Optimizer,  # its online optimizer (state carried between updates)
+    x: torch.Tensor,  # (n, d) new features, missing values filled, on the student's device
+    y: torch.Tensor,  # (n,) new labels, float32, on the same device
+    task: str,  # 'binary' or 'regression'
+    config: DistillConfig,  # student_batch_size and precision
+    online: OnlineConfig,  # online_lr and online_epochs
+    generator: torch.Generator,  # seeded shuffling generator
+    label_variance: float = 1.0,  # the training labels' variance (regression), so the loss keeps its scale
+) -> dict:
+    "Continue training `student` on new rows with the task loss alone; return the steps taken and the mean loss."
+    if len(x) < 2:
+        raise ValueError(f"an online update needs at least 2 new rows (BatchNorm trains on batches of 2 or more); got {len(x)}.")
+    student.train()
+    total, seen, steps = 0.0, 0, 0
+    try:
+        for _ in range(online.online_epochs):
+            for rows in epoch_batches(len(x), config.student_batch_size, generator):
+                rows = rows.to(x.device)
+                with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=config.precision == "bfloat16"):
+                    raw = student(x[rows])
+                loss = task_loss(task, raw.float(), y[rows], label_variance)
+                if not torch.isfinite(loss):
+                    raise DivergenceError(f"the online update diverged at step {steps}: the loss is {loss.item()}. "
+                                          "Lower online_lr, or check the new rows for extreme values.")
+                optimizer_step(optimizer, loss, online_rate(config, online))
+                total, seen, steps = total + loss.item() * len(rows), seen + len(rows), steps + 1
+    finally:
+        student.eval()
+    return {"rows": len(x), "steps": steps, "loss": total / seen}

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
@@ -23,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from .attribution import attribute
 from .checks import as_frame, as_label
 from .coalition import CoalitionConfig, make_coalition_term
-from .distill import DistillConfig, TrainingData, distill
+from .distill import DistillConfig, OnlineConfig, TrainingData, distill, make_optimizer, online_rate, update_student
 from .embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
 from .io import read_json, start_save, verify_manifest, write_bytes_atomic, write_json_atomic, write_manifest
 from .joint import ExplanationConfig, make_explanation_term
@@ -46,7 +47,7 @@ class FitConfig(Settings):
     valid_fraction: float = setting(0.1, Interval(float, 0, 0.9, low_open=True), "share of the training rows carved out for validation when no validation split is given")
     background_size: int = setting(200, Interval(int, 1), "training rows kept as the background the explanations are relative to")
 
-STAGES = (TeacherConfig, EmbeddingConfig, DistillConfig, ExplanationConfig, CoalitionConfig, FitConfig)
+STAGES = (TeacherConfig, EmbeddingConfig, DistillConfig, ExplanationConfig, CoalitionConfig, OnlineConfig, FitConfig)
 RUNTIME_PARAMS = ("cache_dir", "seed", "device", "teacher", "progress", "n_jobs")
 
 # %% ../nbs/15_estimators.ipynb #2ffaf88e
@@ -114,18 +115,20 @@ def fit_student(
     terms, info = loss_terms(configs, teacher, student, X, train, background, cache_dir)
     x_valid = feature_tensor(X_valid.to_numpy(np.float64), mean)
     history = distill(student, embedding, train, x_valid, y_valid, teacher.task, distill_config, terms, device, progress)
+    label_variance = float(train.y.var()) if teacher.task == "regression" else 1.0  # scales the regression loss
     return {"embedding": embedding, "embedding_history": embedding_history, "student": student, "fill_values": mean,
-            "background": background, "background_raw": background_raw, "history": history, "terms": info}
+            "background": background, "background_raw": background_raw, "history": history, "terms": info,
+            "label_variance": label_variance}
 
 # %% ../nbs/15_estimators.ipynb #ddc583b0
 ESTIMATOR_FORMAT = "gbdt2nn-estimator-3"
 ESTIMATOR_FILES = [*TEACHER_FILES, "tensors.pt", "estimator.json"]
 
 def check_encoding(encoding, feature_names) -> dict:
-    "How raw columns become the model's features, checked: {'dates': [raw columns], 'categories': {feature: levels}}."
-    if not isinstance(encoding, dict) or set(encoding) - {"dates", "categories"}:
-        raise ValueError("an encoding is a dict with keys 'dates' (raw date columns) and 'categories' "
-                         "(feature -> list of levels), as `Dataset.encoding` gives.")
+    "How raw columns become the model's features, checked: {'dates': [raw columns], 'categories': {feature: levels}}, and a binary target's raw 'target_levels'."
+    if not isinstance(encoding, dict) or set(encoding) - {"dates", "categories", "target_levels"}:
+        raise ValueError("an encoding is a dict with keys 'dates' (raw date columns), 'categories' (feature -> list "
+                         "of levels) and optionally 'target_levels' ([negative, positive]), as `Dataset.encoding` gives.")
     dates, categories = encoding.get("dates", []), encoding.get("categories", {})
     if not isinstance(dates, list) or not all(isinstance(c, str) for c in dates):
         raise ValueError("the encoding's 'dates' must be a list of column names.")
@@ -137,7 +140,15 @@ def check_encoding(encoding, feature_names) -> dict:
         if (not isinstance(levels, list) or not all(isinstance(v, str) for v in levels)
                 or len(set(levels)) != len(levels)):
             raise ValueError(f"the levels of {column!r} must be a list of distinct strings.")
-    return {"dates": list(dates), "categories": {column: list(levels) for column, levels in categories.items()}}
+    checked = {"dates": list(dates), "categories": {column: list(levels) for column, levels in categories.items()}}
+    if "target_levels" in encoding:
+        levels = encoding["target_levels"]
+        if (not isinstance(levels, list) or len(levels) != 2 or levels[0] == levels[1]
+                or not all(isinstance(v, (str, int, float)) for v in levels)):
+            raise ValueError("the encoding's 'target_levels' must be the binary target's two raw values, "
+                             "[negative, positive].")
+        checked["target_levels"] = list(levels)
+    return checked
 
 def save_estimator(model, folder: str | Path, encoding: dict | None = None) -> Path:
     "Write a fitted estimator into `folder`, with how its raw columns are encoded (default: the model's `encoding_`)."
@@ -146,16 +157,19 @@ def save_estimator(model, folder: str | Path, encoding: dict | None = None) -> P
     folder = start_save(folder)
     model.teacher_.save(folder)
     buffer = io.BytesIO()
+    optimizer = getattr(model, "online_optimizer_", None)  # the online updates' state, once partial_fit has run
     torch.save({"student": {k: v.cpu() for k, v in model.student_.state_dict().items()},
                 "embedding": {k: v.cpu() for k, v in model.embedding_.state_dict().items()},
-                "background": model.background_.cpu(), "background_raw": model.background_raw_.cpu()}, buffer)
+                "background": model.background_.cpu(), "background_raw": model.background_raw_.cpu(),
+                **({"online_optimizer": optimizer.state_dict()} if optimizer is not None else {})}, buffer)
     write_bytes_atomic(folder / "tensors.pt", buffer.getvalue())
     params = {k: v for k, v in model.get_params().items() if k != "teacher"}
     write_json_atomic(folder / "estimator.json", {
         "format": ESTIMATOR_FORMAT, "estimator": type(model).__name__, "params": params,
         "feature_names": list(model.feature_names_in_), "fill_values": model.fill_values_.tolist(),
         "classes": getattr(model, "classes_", np.array([])).tolist(), "student": model.student_.config(),
-        "history": model.history_, "encoding": encoding})
+        "history": model.history_, "encoding": encoding, "label_variance": model.label_variance_,
+        "online_history": model.online_history_})
     write_manifest(folder, ESTIMATOR_FILES)  # last: the folder is complete
     model.encoding_ = encoding
     return folder
@@ -191,6 +205,8 @@ def _estimator_from_files(cls, folder: Path, config: dict):
     if config["classes"]:
         model.classes_ = np.array(config["classes"])
     model.history_ = config["history"]
+    model.label_variance_ = float(config.get("label_variance", 1.0))  # folders saved before partial_fit lack these two
+    model.online_history_ = list(config.get("online_history", []))
     model.encoding_ = check_encoding(config["encoding"], config["feature_names"])
     model.embedding_ = LeafEmbedding(model.teacher_.n_leaves, model.teacher_.groups, params["embedding_dim"],
                                      model.teacher_.leaf_values)
@@ -201,6 +217,9 @@ def _estimator_from_files(cls, folder: Path, config: dict):
         model.embedding_.load_state_dict(tensors["embedding"])
         model.student_.load_state_dict(tensors["student"])
         model.background_, model.background_raw_ = tensors["background"], tensors["background_raw"]
+        if "online_optimizer" in tensors:
+            model.online_optimizer_ = model.new_online_optimizer()
+            model.online_optimizer_.load_state_dict(tensors["online_optimizer"])
     except (KeyError, RuntimeError, TypeError) as error:
         raise ValueError(f"{folder / 'tensors.pt'} does not match {folder / 'estimator.json'}: {error}") from None
     model.student_.eval()
@@ -244,6 +263,7 @@ class GBDT2NNBase(BaseEstimator):
         coalition_weight: float = CoalitionConfig.coalition_weight,
         coalition_by_group: bool = CoalitionConfig.coalition_by_group,
         coalition_rows: int = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
+        online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
         progress: bool = True, n_jobs: int | None = None,
@@ -261,6 +281,7 @@ class GBDT2NNBase(BaseEstimator):
         self.explanation_rows, self.explanation_steps, self.explanation_warmup = explanation_rows, explanation_steps, explanation_warmup
         self.coalition_weight, self.coalition_by_group = coalition_weight, coalition_by_group
         self.coalition_rows, self.coalition_start = coalition_rows, coalition_start
+        self.online_lr, self.online_epochs = online_lr, online_epochs
         self.valid_fraction, self.background_size = valid_fraction, background_size
         self.cache_dir, self.seed, self.device, self.teacher, self.progress = cache_dir, seed, device, teacher, progress
         self.n_jobs = n_jobs
@@ -285,8 +306,8 @@ class GBDT2NNBase(BaseEstimator):
         return tags
 
     # -- fitting --------------------------------------------------------------------------------
-    def _labels(self, y, n_rows: int, what: str = "y") -> np.ndarray:
-        "Labels as floats (binary: 0/1 in the order of `classes_`)."
+    def _labels(self, y, n_rows: int, what: str = "y", one_class_ok: bool = False) -> np.ndarray:
+        "Labels as floats (binary: 0/1 in the order of `classes_`; `one_class_ok`: a batch of one known class is fine)."
         return as_label(y, n_rows, self._task, what)
 
     def _teacher(self, X, y, X_valid, y_valid, config: TeacherConfig) -> Teacher:
@@ -321,6 +342,36 @@ class GBDT2NNBase(BaseEstimator):
         self.student_, self.history_, self.fill_values_ = fitted["student"], fitted["history"], fitted["fill_values"]
         self.background_, self.background_raw_, self.terms_ = fitted["background"], fitted["background_raw"], fitted["terms"]
         self.explanation_info_ = fitted["terms"].get("explanation")
+        self.label_variance_, self.online_history_ = fitted["label_variance"], []
+        self.__dict__.pop("online_optimizer_", None)  # a refit starts the online updates afresh
+        return self
+
+    # -- updating online ------------------------------------------------------------------------
+    def new_online_optimizer(self) -> torch.optim.AdamW:
+        "A fresh AdamW for the online updates of the fitted student."
+        configs = self.configs()
+        return make_optimizer(self.student_, online_rate(configs["DistillConfig"], configs["OnlineConfig"]),
+                              configs["DistillConfig"].student_weight_decay, next(self.student_.parameters()).device)
+
+    @with_threads
+    def partial_fit(self, X, y):
+        "Continue training the fitted student on new rows (task loss; teacher and leaf embeddings frozen), keeping the optimizer's state."
+        if not hasattr(self, "student_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet: partial_fit continues training a "
+                                 "fitted student, so call fit first (the teacher and its leaf embeddings are learnt there, "
+                                 "and stay frozen).")
+        configs = self.configs()
+        x = self.to_tensor(X)
+        labels = self._labels(y, len(x), "partial_fit's y", one_class_ok=True)
+        if not hasattr(self, "online_optimizer_"):
+            self.online_optimizer_ = self.new_online_optimizer()
+        device = next(self.student_.parameters()).device
+        generator = torch.Generator().manual_seed(int(np.random.SeedSequence([self.seed, len(self.online_history_)])
+                                                      .generate_state(1)[0]))  # a new shuffle per update, fixed by the seed
+        record = update_student(self.student_, self.online_optimizer_, x.to(device),
+                                torch.as_tensor(labels, dtype=torch.float32, device=device), self._task,
+                                configs["DistillConfig"], configs["OnlineConfig"], generator, self.label_variance_)
+        self.online_history_.append({"update": len(self.online_history_), **record})
         return self
 
     # -- predicting and explaining --------------------------------------------------------------
@@ -397,7 +448,14 @@ class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):
     "GBDT2NN for binary classification, with scikit-learn's classifier interface."
     _task = "binary"
 
-    def _labels(self, y, n_rows: int, what: str = "y") -> np.ndarray:
+    def partial_fit(self, X, y, classes=None):
+        "Continue training the fitted student on new rows; `classes`, when given, must be the fitted `classes_`."
+        if classes is not None and hasattr(self, "classes_") and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes {np.unique(classes).tolist()} differ from the fitted classes {self.classes_.tolist()}: "
+                             "a fitted model's classes are fixed.")
+        return super().partial_fit(X, y)
+
+    def _labels(self, y, n_rows: int, what: str = "y", one_class_ok: bool = False) -> np.ndarray:
         if y is None:
             return as_label(y, n_rows, "binary", what)  # says that y is required
         values = np.asarray(y)
@@ -412,9 +470,13 @@ class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):
                              "classification is not supported yet (GBDT2NNClassifier is binary).")
         if what == "y":
             self.classes_ = classes
-        if len(classes) == 2 and not np.array_equal(classes, self.classes_):
-            raise ValueError(f"{what} has classes {classes.tolist()}, but y has {self.classes_.tolist()}.")
-        return as_label((values == self.classes_[-1]).astype(float) if len(classes) == 2 else values, n_rows, "binary", what)
+        unknown = [c for c in classes.tolist() if c not in self.classes_.tolist()]
+        if unknown:
+            raise ValueError(f"{what} has classes {classes.tolist()}, but the model's classes (those of fit's y) are "
+                             f"{self.classes_.tolist()}: {unknown} are new, and a fitted model's classes are fixed.")
+        mapped = (values == self.classes_[-1]).astype(float) if len(self.classes_) == 2 else values
+        # the 0/1 labels checked for shape and values; fit and validation also need both classes in them
+        return as_label(mapped, n_rows, "regression" if one_class_ok else "binary", what)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -17,6 +17,7 @@ from .agreement import HEADLINE_METRICS, global_importance_baseline, headline
 from .attribution import attribute
 from .data import Dataset
 from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
+from .io import read_json, verify_manifest, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
 from .teacher import Teacher, TeacherConfig
@@ -24,7 +25,7 @@ from .teacher import Teacher, TeacherConfig
 # %% auto #0
 __all__ = ['STUDY_ESTIMATOR', 'QUICK', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'StudySettings', 'study_plan', 'student_params',
            'ExplainedRows', 'fidelity', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts',
-           'study_context', 'run_study', 'run_name', 'best_weight_table', 'best_run']
+           'study_context', 'run_study', 'finished', 'run_name', 'best_weight_table', 'best_run']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -157,6 +158,7 @@ def run_study(
     cache_dir: str | None = None,  # cache of teacher attributions
     save_dir: str | Path | None = None,  # save each fitted model under save_dir/<variant>_weight<w>_seed<s>
     progress: bool = True,  # progress bar over runs
+    records_dir: str | Path | None = None,  # each finished run's row as <name>.json; runs recorded there are not run again
 ) -> tuple[pd.DataFrame, dict]:
     "One row per (variant, weight, seed) run, and the teacher's and the baselines' figures."
     settings = StudySettings() if settings is None else settings
@@ -173,6 +175,10 @@ def run_study(
     truth = ds.true_attributions(parts["test"].X) if ds.attribution_fn is not None else None
     rows = []
     for entry in tqdm(plan, desc=f"study {ds.name}", disable=not progress, mininterval=10):
+        record_path = Path(records_dir) / f"{run_name(entry)}.json" if records_dir is not None else None
+        if finished(record_path, save_dir, entry):  # an earlier, interrupted run got this far
+            rows.append(read_json(record_path))
+            continue
         model = estimator(**{**settings.estimator, **student_params(entry)}, seed=entry["seed"], teacher=teacher,
                           device=device, cache_dir=cache_dir, progress=False)
         start = time.perf_counter()
@@ -181,8 +187,22 @@ def run_study(
                   **evaluate_student(model, parts, background, ds.X_test, ds.y_test, truth)}
         if save_dir is not None:
             model.save(Path(save_dir) / run_name(record), ds.encoding)  # self-contained: how raw columns are encoded
+        if record_path is not None:  # after the model: a record means the run is complete
+            write_json_atomic(record_path, record)
         rows.append(record)
     return pd.DataFrame(rows), context
+
+def finished(record_path: Path | None, save_dir: str | Path | None, entry: dict) -> bool:
+    "Whether a run was completed before: its record exists and its saved model folder (if models are saved) verifies."
+    if record_path is None or not record_path.exists():
+        return False
+    if save_dir is None:
+        return True
+    try:
+        verify_manifest(Path(save_dir) / run_name(entry))
+        return True
+    except ValueError:  # the model folder was damaged after its record was written: run it again
+        return False
 
 def run_name(record: dict) -> str:
     "Folder name of a run's model: <variant>_weight<w>_seed<s>."

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -158,7 +159,31 @@ def test_explain_refuses_text_in_a_numeric_column(study, tmp_path):
 def test_run_refuses_a_folder_that_holds_a_run(study):
     out, _ = study
     done = gbdt2nn("run", "--dataset", "diabetes", "--quick", "--out", out)
-    assert done.returncode == 2 and "already holds a run" in done.stderr
+    assert done.returncode == 2 and "already holds a run of another command (it differs in dataset" in done.stderr
+
+
+def test_an_interrupted_run_continues_to_the_same_results(study, tmp_path):
+    "Killed after two students (as a power cut would), the same command finishes the run with the uninterrupted results."
+    out = tmp_path / "run"
+    command = ["run", "--dataset", "breast_cancer", "--quick", "--weights", "0,1", "--seeds", "2",
+               "--variants", "per_group,coalition", "--out", str(out)]  # the study fixture's command
+    process = subprocess.Popen([sys.executable, "-m", "gbdt2nn", *command], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while len(list((out / "runs").glob("*.json"))) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.kill()
+    process.wait()
+    recorded = len(list((out / "runs").glob("*.json")))
+    assert 2 <= recorded < 6 and not (out / "metrics.json").exists()
+    done = gbdt2nn(*command)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"resuming: {recorded} students of this run are finished" in done.stdout
+    expected, resumed = pd.read_csv(study[0] / "runs.csv"), pd.read_csv(out / "runs.csv")
+    timing = [c for c in expected.columns if "seconds" in c or "per_s" in c]
+    pd.testing.assert_frame_equal(resumed.drop(columns=timing), expected.drop(columns=timing))
+    assert json.loads((out / "metrics.json").read_text())["teacher"]["test"] == \
+        json.loads((study[0] / "metrics.json").read_text())["teacher"]["test"]
 
 
 def test_files_respect_the_umask(study):
@@ -211,16 +236,25 @@ def messy_table(n: int, seed: int = 0) -> pd.DataFrame:
     when = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24, n), unit="h")
     logit = 2 * price + (kind == "b") - 0.5 + (when.hour >= 12)
     return pd.DataFrame({"price: EUR, [net]": price, 'kind "quoted" {x}': kind, "order_id": [f"o{i:05d}" for i in range(n)],
-                         "when": when.strftime("%Y-%m-%d %H:%M"), "y": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)})
+                         "when": when.strftime("%Y-%m-%d %H:%M"),
+                         "y": np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "late", "early")})
 
 
-def test_a_messy_user_file_runs_and_explains(tmp_path):
-    data = tmp_path / "sales.csv"
+@pytest.fixture(scope="module")
+def messy_run(tmp_path_factory):
+    "`gbdt2nn run --quick` on a messy user file with a text target."
+    folder = tmp_path_factory.mktemp("messy")
+    data = folder / "sales.csv"
     messy_table(400).to_csv(data, sep=";")  # with pandas' default index column, ;-separated
-    out = tmp_path / "run"
+    out = folder / "run"
     done = gbdt2nn("run", "--data", data, "--target", "y", "--quick", "--weights", "0,1", "--seeds", "1",
                    "--variants", "coalition", "--out", out)
     assert done.returncode == 0, done.stderr[-2000:]
+    return out, done
+
+
+def test_a_messy_user_file_runs_and_explains(messy_run, tmp_path):
+    out, done = messy_run
     for note in ("'Unnamed: 0' holds the row numbers", "task guessed: binary", "'order_id' has a different value",
                  "'when' holds dates"):
         assert note in done.stdout and note in (out / "report.md").read_text(), note
@@ -237,3 +271,39 @@ def test_a_messy_user_file_runs_and_explains(tmp_path):
     phi = pd.read_csv(tmp_path / "phi.csv")
     assert list(phi.columns) == list(model.feature_names_in_) + ["base_value", "raw_score"]
     assert "price: EUR, [net]" in phi.columns and "when_hour" in phi.columns and len(phi) == 5
+
+
+def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path):
+    "`gbdt2nn update` on a file with text labels: the same student as partial_fit on those rows, in a new folder."
+    from gbdt2nn.data import encode_frame
+    from gbdt2nn.io import verify_manifest
+    model_dir = next((messy_run[0] / "models").iterdir())
+    model = GBDT2NNClassifier.load(model_dir)
+    assert model.encoding_["target_levels"] == ["early", "late"]
+    month = messy_table(150, seed=2)
+    month.to_csv(tmp_path / "month.csv", index=False)
+    before = (model_dir / "tensors.pt").read_bytes()
+    done = gbdt2nn("update", "--model", model_dir, "--data", tmp_path / "month.csv", "--target", "y", "--epochs", "2",
+                   "--out", tmp_path / "updated")
+    assert done.returncode == 0, done.stderr
+    assert "update 0: 150 rows" in done.stdout
+    assert (model_dir / "tensors.pt").read_bytes() == before and verify_manifest(model_dir)  # the saved model is kept
+    updated = GBDT2NNClassifier.load(tmp_path / "updated")
+    X = encode_frame(month.drop(columns=["y"]), model.encoding_)[list(model.feature_names_in_)]
+    expected = model.set_params(online_epochs=2).partial_fit(X, (month.y == "late").to_numpy(float))
+    np.testing.assert_array_equal(updated.decision_function(X), expected.decision_function(X))
+    assert not np.allclose(updated.decision_function(X), GBDT2NNClassifier.load(model_dir).decision_function(X))
+    assert updated.online_history_ == expected.online_history_
+    # a second update continues from the first (its optimizer state is in the folder)
+    again = gbdt2nn("update", "--model", tmp_path / "updated", "--data", tmp_path / "month.csv", "--target", "y",
+                    "--out", tmp_path / "twice")
+    assert again.returncode == 0 and "update 1: 150 rows" in again.stdout, again.stderr
+    month.loc[3, "y"] = "maybe"
+    month.to_csv(tmp_path / "bad.csv", index=False)
+    for args, message in [(("--data", tmp_path / "bad.csv", "--target", "y", "--out", tmp_path / "u1"), "values outside"),
+                          (("--data", tmp_path / "month.csv", "--target", "label", "--out", tmp_path / "u2"), "no target column"),
+                          (("--data", tmp_path / "month.csv", "--target", "y", "--out", tmp_path / "updated"), "not an empty folder"),
+                          (("--data", tmp_path / "month.csv", "--target", "y", "--lr", "-1", "--out", tmp_path / "u3"), "online_lr must be")]:
+        failed = gbdt2nn("update", "--model", model_dir, *args)
+        assert failed.returncode == 2 and message in failed.stderr, (message, failed.stderr)
+        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
