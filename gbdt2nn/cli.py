@@ -62,7 +62,7 @@ def build_parser() -> Parser:
     run.add_argument("--seeds", type=int, default=3, help="student seeds per variant and weight (default 3)")
     run.add_argument("--variants", default="per_group,coalition",
                      help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
-                          "coalition_per_group (default per_group,coalition)")
+                          "coalition_per_group, both (per_group and coalition together) (default per_group,coalition)")
     run.add_argument("--quick", action="store_true", help="reduced sizes: the default dataset in under 3 minutes")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
     run.add_argument("--out", required=True, help="output folder; the same command into the same folder continues an interrupted run")

@@ -51,6 +51,7 @@ VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "per_group": lambda w: {"explanation_weight": w, "explanation_by_group": True},
     "coalition": lambda w: {"coalition_weight": w},
     "coalition_per_group": lambda w: {"coalition_weight": w, "coalition_by_group": True},
+    "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": w},
 }
 
 def study_plan(weights, seeds, variants) -> list[dict]:
