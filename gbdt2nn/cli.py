@@ -60,10 +60,12 @@ def build_parser() -> Parser:
     run.add_argument("--weights", "--lambdas", dest="weights", default="0,0.1,1",
                      help="weights of the imitation terms (λ or μ), comma-separated (default 0,0.1,1)")
     run.add_argument("--seeds", type=int, default=3, help="student seeds per variant and weight (default 3)")
-    run.add_argument("--variants", default="per_group,coalition",
+    run.add_argument("--variants", "--students", dest="variants", default="per_group,coalition",
                      help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
                           "coalition_per_group, both (per_group and coalition together) (default per_group,coalition)")
     run.add_argument("--quick", action="store_true", help="reduced sizes: the default dataset in under 3 minutes")
+    run.add_argument("--rows", type=int, default=None, help="at most this many training rows, a seeded sample "
+                     "(default: 20,000; 8,000 with --quick; 0: all)")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
     run.add_argument("--out", required=True, help="output folder; the same command into the same folder continues an interrupted run")
     run.add_argument("--overwrite", action="store_true", help="delete the run files in --out before starting (another command's run)")
@@ -110,6 +112,8 @@ def run_arguments(args) -> tuple[list[float], list[str]]:
         raise UserError(f"--variants must name some of {', '.join(VARIANTS)}; got {args.variants!r}")
     if args.seeds < 1:
         raise UserError(f"--seeds must be at least 1; got {args.seeds}")
+    if args.rows is not None and args.rows < 0:
+        raise UserError(f"--rows must be a number of training rows (0: all); got {args.rows}")
     if args.data is not None and args.target is None:
         raise UserError("--data needs --target COLUMN, the label column")
     if args.data is not None and not Path(args.data).exists():
@@ -126,7 +130,7 @@ def run_identity(args, weights: list[float], variants: list[str]) -> dict:
     data = {"dataset": None, "data": str(Path(args.data).resolve()), "data_sha256": file_digest(Path(args.data)),
             "target": args.target, "task": args.task} if args.data else {"dataset": args.dataset or "flights"}
     return {"format": RUN_FORMAT, **data, "weights": weights, "seeds": args.seeds, "variants": variants,
-            "quick": args.quick, "device": args.device}
+            "quick": args.quick, "rows": args.rows, "device": args.device}
 
 def check_run_folder(out: Path, identity: dict, overwrite: bool = False) -> None:
     "Refuse an --out that is a file or holds another command's run (runs never mix); `overwrite` clears that run first."
@@ -186,6 +190,8 @@ def command_run(args) -> int:
         print(f"note: {note}")
     settings = QUICK if args.quick else StudySettings()
     settings = dataclasses.replace(settings, estimator={**settings.estimator, "n_jobs": args.n_jobs})
+    if args.rows is not None:
+        settings = dataclasses.replace(settings, max_train_rows=args.rows or None)
     out = Path(args.out)
     (out / "models").mkdir(parents=True, exist_ok=True)
     (out / "runs").mkdir(exist_ok=True)
