@@ -236,6 +236,7 @@ def update_student(
     "Continue training `student` on new rows with the task loss alone; return the steps taken and the mean loss."
     if len(x) < 2:
         raise ValueError(f"an online update needs at least 2 new rows (BatchNorm trains on batches of 2 or more); got {len(x)}.")
+    lr = online_rate(config, online)
     student.train()
     total, seen, steps = 0.0, 0, 0
     try:
@@ -248,7 +249,7 @@ def update_student(
                 if not torch.isfinite(loss):
                     raise DivergenceError(f"the online update diverged at step {steps}: the loss is {loss.item()}. "
                                           "Lower online_lr, or check the new rows for extreme values.")
-                optimizer_step(optimizer, loss, online_rate(config, online))
+                optimizer_step(optimizer, loss, lr)
                 total, seen, steps = total + loss.item() * len(rows), seen + len(rows), steps + 1
     finally:
         student.eval()
