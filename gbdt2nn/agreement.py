@@ -120,10 +120,15 @@ def headline(
     b,  # (n, d) reference explanation
     k: int = 5,  # top-k (capped at d)
     n_boot: int = 200,  # bootstrap resamples
+    intervals: bool = False,  # also each figure's 95% bootstrap interval over rows, as <name>_low and <name>_high
 ) -> dict[str, float]:
-    "The headline agreement figures (means) of `a` against `b`."
-    means = agreement(a, b, k=min(k, np.shape(a)[1]), n_boot=n_boot).means()
-    return {name: float(means[name]) for name in HEADLINE_METRICS}
+    "The headline agreement figures (means) of `a` against `b`, with their bootstrap intervals if asked."
+    summary = agreement(a, b, k=min(k, np.shape(a)[1]), n_boot=n_boot).summary
+    figures = {name: float(summary.loc[name, "mean"]) for name in HEADLINE_METRICS}
+    if intervals:
+        figures.update({f"{name}_{side}": float(summary.loc[name, side]) for name in HEADLINE_METRICS
+                        for side in ("low", "high")})
+    return figures
 
 # %% ../nbs/12_agreement.ipynb #db01174c
 def global_importance_baseline(

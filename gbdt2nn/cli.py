@@ -57,15 +57,16 @@ def build_parser() -> Parser:
     source.add_argument("--data", help="a CSV or Parquet file (needs --target)")
     run.add_argument("--target", help="label column of --data")
     run.add_argument("--task", choices=["binary", "regression"], help="task of --data (guessed when omitted)")
-    run.add_argument("--weights", "--lambdas", dest="weights", default="0,0.1,1",
-                     help="weights of the imitation terms (λ or μ), comma-separated (default 0,0.1,1)")
+    run.add_argument("--weights", "--lambdas", dest="weights", default=None,
+                     help="weights of the imitation terms (λ or μ) to sweep, comma-separated, like 0,0.1,1; the best is "
+                          "chosen on validation rows (default: plain, and each strategy at its chosen weight)")
     run.add_argument("--seeds", type=int, default=3, help="student seeds per variant and weight (default 3)")
-    run.add_argument("--variants", "--students", dest="variants", default="per_group,coalition",
+    run.add_argument("--variants", "--students", dest="variants", default="per_group,coalition,both",
                      help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
-                          "coalition_per_group, both (per_group and coalition together) (default per_group,coalition)")
-    run.add_argument("--quick", action="store_true", help="reduced sizes: the default dataset in under 3 minutes")
+                          "coalition_per_group, both (per_group and coalition together) (default per_group,coalition,both)")
+    run.add_argument("--quick", action="store_true", help="a small version (fewer rows, trees and epochs): about a minute")
     run.add_argument("--rows", type=int, default=None, help="at most this many training rows, a seeded sample "
-                     "(default: 20,000; 8,000 with --quick; 0: all)")
+                     "(default: all; 5,000 with --quick; 0: all)")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
     run.add_argument("--out", required=True, help="output folder; the same command into the same folder continues an interrupted run")
     run.add_argument("--overwrite", action="store_true", help="delete the run files in --out before starting (another command's run)")
@@ -103,10 +104,10 @@ def command_datasets(args) -> int:
     return 0
 
 # %% ../nbs/19_cli.ipynb #542aece3
-def run_arguments(args) -> tuple[list[float], list[str]]:
-    "The weights and variants of `gbdt2nn run`, with every argument checked before anything runs."
+def run_arguments(args) -> tuple[list[float] | None, list[str]]:
+    "The weights (None: each variant's chosen weight) and variants of `gbdt2nn run`, with every argument checked before anything runs."
     from gbdt2nn.study import VARIANTS
-    weights = parse_weights(args.weights)
+    weights = None if args.weights is None else parse_weights(args.weights)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     if not variants or set(variants) - set(VARIANTS):
         raise UserError(f"--variants must name some of {', '.join(VARIANTS)}; got {args.variants!r}")
@@ -122,15 +123,18 @@ def run_arguments(args) -> tuple[list[float], list[str]]:
     return weights, variants
 
 RUN_FORMAT = "gbdt2nn-run-1"
-RUN_FILES = ("run.json", "metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png")
+RUN_FILES = ("run.json", "metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png",
+             "metric_vs_agreement.png", "importance.png")
 
-def run_identity(args, weights: list[float], variants: list[str]) -> dict:
+def run_identity(args, weights: list[float] | None, variants: list[str]) -> dict:
     "What makes two `gbdt2nn run` commands the same run: the data (a file by its content) and every setting of the results."
     from gbdt2nn.io import file_digest
+    from gbdt2nn.study import CHOSEN_WEIGHTS
     data = {"dataset": None, "data": str(Path(args.data).resolve()), "data_sha256": file_digest(Path(args.data)),
             "target": args.target, "task": args.task} if args.data else {"dataset": args.dataset or "flights"}
-    return {"format": RUN_FORMAT, **data, "weights": weights, "seeds": args.seeds, "variants": variants,
-            "quick": args.quick, "rows": args.rows, "device": args.device}
+    chosen = {variant: CHOSEN_WEIGHTS[variant] for variant in variants if variant in CHOSEN_WEIGHTS}
+    return {"format": RUN_FORMAT, **data, "weights": chosen if weights is None else weights, "seeds": args.seeds,
+            "variants": variants, "quick": args.quick, "rows": args.rows, "device": args.device}
 
 def check_run_folder(out: Path, identity: dict, overwrite: bool = False) -> None:
     "Refuse an --out that is a file or holds another command's run (runs never mix); `overwrite` clears that run first."
@@ -154,34 +158,54 @@ def clear_run(out: Path) -> None:
     for sub in ("models", "runs"):
         shutil.rmtree(out / sub, ignore_errors=True)
 
-def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, seconds: float) -> tuple[dict, pd.DataFrame]:
-    "Write runs.csv, the figures, report.md and (last) metrics.json of a finished study; return the metrics and table."
+def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, seconds: float,
+              swept: bool = False) -> tuple[dict, pd.DataFrame]:
+    "Write runs.csv, the figures, report.md and (last) metrics.json of a finished study; return the metrics and headline table."
     import matplotlib.pyplot as plt
+    import shap
 
     from gbdt2nn.comparison import explanation_speed
     from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
-    from gbdt2nn.report import beeswarm_figure, plot_against_weight, write_report
-    from gbdt2nn.study import best_run, best_weight_table, run_name, study_rows
+    from gbdt2nn.report import (beeswarm_figure, plot_against_weight, plot_importance_pair, plot_metric_against_agreement,
+                                write_report)
+    from gbdt2nn.shapley import teacher_interventional_shap
+    from gbdt2nn.study import best_run, headline_table, run_name, study_rows
     estimator = GBDT2NNClassifier if ds.task == "binary" else GBDT2NNRegressor
-    best_model = estimator.load(out / "models" / run_name(best_run(runs)))  # chosen on validation rows
-    X_explain = ds.X_test.iloc[: min(500, settings.explain_rows)]
-    speed = {"teacher_treeshap_rows_per_s": context["teacher"]["treeshap_rows_per_s"],
-             "student_rows_per_s": explanation_speed(best_model, X_explain)}
+    best = best_run(runs)  # chosen on validation rows
+    best_model = estimator.load(out / "models" / run_name(best))
+    X_explain = ds.X_test.iloc[: settings.explain_rows]
+    student = np.load(out / "runs" / f"{run_name(best)}.npy")  # its exact Shapley values of X_explain, from the run
+    teacher = teacher_interventional_shap(best_model.teacher_, X_explain, study_rows(ds, settings)[2])
+    names, data = list(best_model.feature_names_in_), best_model.teacher_.matrix(X_explain)
+    label = f"best student: {best['variant']}, weight {best['weight']:g}, seed {int(best['seed'])}"
+    figures = {"test metric against agreement, one point per student": "metric_vs_agreement.png",
+               f"mean |φ| per feature, same game: teacher and {label}": "importance.png",
+               f"beeswarm, same game: teacher and {label}": "beeswarm.png"}
     runs.to_csv(out / "runs.csv", index=False)
-    plt.close(plot_against_weight(runs, context, out / "against_weight.png"))
-    beeswarm_figure(best_model, X_explain, study_rows(ds, settings)[2], out / "beeswarm.png")
-    table = best_weight_table(runs, context)
+    plt.close(plot_metric_against_agreement(runs, context, out / "metric_vs_agreement.png"))
+    plt.close(plot_importance_pair(teacher, student, names, "best student", figure_path=out / "importance.png"))
+    shown = slice(0, 500)  # a beeswarm of more rows is no easier to read
+    beeswarm_figure(shap.Explanation(teacher[shown], data=data[shown], feature_names=names),
+                    shap.Explanation(student[shown], data=data[shown], feature_names=names), out / "beeswarm.png")
+    if swept:  # weights given on the command line: each strategy's figures against them
+        plt.close(plot_against_weight(runs, context, out / "against_weight.png"))
+        figures["metric and agreement against the weight"] = "against_weight.png"
+    speed = {"teacher_treeshap_rows_per_s": context["teacher"]["treeshap_rows_per_s"],
+             "student_rows_per_s": explanation_speed(best_model, X_explain.iloc[:500])}
+    table = headline_table(runs, context)
     metrics = {**{k: context[k] for k in ("dataset", "task", "n_train", "n_valid", "n_test", "n_features", "metric",
                                           "teacher", "agreement_baseline", "valid_agreement_baseline", "settings")},
-               "n_background": settings.n_background, "runs": runs.to_dict(orient="records"), "speed": speed,
-               "seconds": seconds, "notes": ds.notes}
-    write_report(metrics, runs, table, out)
+               "n_background": settings.n_background, "n_explained": len(X_explain),
+               "headline": table.reset_index().to_dict(orient="records"), "runs": runs.to_dict(orient="records"),
+               "speed": speed, "seconds": seconds, "notes": ds.notes}
+    write_report(metrics, runs, table, out, figures)
     write_json_atomic(out / "metrics.json", metrics)  # last: its presence means the run completed
     return metrics, table
 
 def command_run(args) -> int:
     "Fit, explain and compare; write the study files into --out."
     from gbdt2nn.data import load_dataset
+    from gbdt2nn.report import format_headline
     from gbdt2nn.study import QUICK, StudySettings, run_study
     weights, variants = run_arguments(args)
     started = time.perf_counter()
@@ -201,11 +225,11 @@ def command_run(args) -> int:
         print(f"resuming: {done} students of this run are finished; the others run now")
     runs, context = run_study(ds, weights, tuple(range(args.seeds)), tuple(variants), settings, args.device,
                               save_dir=out / "models", records_dir=out / "runs")
-    metrics, table = write_run(out, ds, runs, context, settings, time.perf_counter() - started)
-    pd.set_option("display.width", 160)
+    metrics, table = write_run(out, ds, runs, context, settings, time.perf_counter() - started, swept=weights is not None)
+    pd.set_option("display.width", 200)
     print(f"\n{ds.name}: teacher test {context['metric']} {context['teacher']['test']:.4f}; "
           f"{len(runs)} students in {metrics['seconds']:.0f} s; files in {out}")
-    print(table.round(4).to_string())
+    print(format_headline(table).to_string())
     return 0
 
 # %% ../nbs/19_cli.ipynb #4b81bcae

@@ -6,14 +6,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 # %% auto #0
 __all__ = ['MANIFEST', 'MANIFEST_FORMAT', 'umask_mode', 'write_bytes_atomic', 'write_text_atomic', 'write_json_atomic',
-           'read_json', 'file_digest', 'start_save', 'write_manifest', 'verify_manifest']
+           'write_array_atomic', 'read_json', 'file_digest', 'start_save', 'write_manifest', 'verify_manifest']
 
 # %% ../nbs/00_io.ipynb #364e3afe
 def umask_mode() -> int:
@@ -46,6 +49,12 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 def write_json_atomic(path: str | Path, obj) -> Path:
     "Write `obj` as indented JSON to `path` atomically."
     return write_text_atomic(path, json.dumps(obj, indent=1, default=float) + "\n")
+
+def write_array_atomic(path: str | Path, values) -> Path:
+    "Write an array as `.npy` (no pickles) to `path` atomically."
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(values), allow_pickle=False)
+    return write_bytes_atomic(path, buffer.getvalue())
 
 # %% ../nbs/00_io.ipynb #7753cf69
 def read_json(path: str | Path, expected_format: str | None = None) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from .attribution import midpoints, path_attributions
-from .io import write_bytes_atomic
+from .io import write_array_atomic
 from .settings import BOOLEAN, Interval, OneOf, Settings, setting
 from .student import GBDT2NN, gather_slots, scatter_slots, slot_mask
 
@@ -73,9 +72,7 @@ def teacher_attributions(
         values = teacher.group_shap(X) if by_group else teacher.shap(X)
         source = "computed"
         if path is not None:
-            buffer = io.BytesIO()
-            np.save(buffer, values, allow_pickle=False)
-            write_bytes_atomic(path, buffer.getvalue())
+            write_array_atomic(path, values)
     expected = (len(X), teacher.n_groups, teacher.n_features) if by_group else (len(X), teacher.n_features)
     if values.shape != expected:
         raise ValueError(f"cached attributions {path} have shape {values.shape}, expected {expected}: delete the file.")

@@ -16,7 +16,8 @@ from .io import write_text_atomic
 
 # %% auto #0
 __all__ = ['FIGURE_LABELS', 'GAME_LABELS', 'with_plain_in_each_variant', 'figure_reference', 'plot_against_weight',
-           'beeswarm_figure', 'write_report']
+           'plot_metric_against_agreement', 'plot_importance_pair', 'beeswarm_figure', 'format_headline',
+           'time_breakdown', 'write_report']
 
 # %% ../nbs/17_report.ipynb #ab45222b
 FIGURE_LABELS = {"test": "test metric", "fidelity": "fidelity (R² of raw scores)", "r2_all": "R² (all entries)",
@@ -63,46 +64,122 @@ def plot_against_weight(
     return figure
 
 # %% ../nbs/17_report.ipynb #f08b39d9
+def plot_metric_against_agreement(
+    runs: pd.DataFrame,  # one row per student
+    context: dict,  # the study's context: dataset, metric, teacher, agreement_baseline per game
+    figure_path: str | Path | None = None,  # where to save the PNG (None: only return the figure)
+):
+    "Test metric against same-game and path agreement (R²), one point per student, with the teacher and the baselines."
+    figure, axes = plt.subplots(1, 2, figsize=(9.0, 3.6), sharey=True)
+    for ax, game in zip(axes, GAME_LABELS):
+        sns.scatterplot(data=runs, x=f"{game}_r2_all", y="test", hue="variant", style="variant", s=60, ax=ax)
+        ax.axhline(context["teacher"]["test"], color="grey", linestyle="--", label="teacher")
+        baseline, low = context["agreement_baseline"][game]["r2_all"], runs[f"{game}_r2_all"].min()
+        if baseline >= low - 0.25:  # on the students' scale; else named in the legend, off the axis
+            ax.axvline(baseline, color="grey", linestyle=":", label="row-invariant")
+        else:
+            ax.plot([], [], color="grey", linestyle=":", label=f"row-invariant: {baseline:.2f} (off the axis)")
+        ax.set(xlabel=f"{FIGURE_LABELS['r2_all']}, {GAME_LABELS[game]}", ylabel=f"test {context['metric'].upper()}")
+        ax.legend(fontsize=7)
+    figure.suptitle(f"{context['dataset']}: test metric against agreement with the teacher, one point per student", y=1.02)
+    figure.tight_layout()
+    if figure_path is not None:
+        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
+    return figure
+
+# %% ../nbs/17_report.ipynb #a2a16b65
+def plot_importance_pair(
+    teacher: np.ndarray,  # (n, d) the teacher's attributions
+    student: np.ndarray,  # (n, d) the student's attributions of the same rows, in the same game
+    feature_names: list[str],  # (d,) names
+    student_label: str = "student",  # legend label of the student
+    max_display: int = 15,  # features shown (the teacher's most important)
+    figure_path: str | Path | None = None,  # where to save the PNG (None: only return the figure)
+):
+    "Each feature's mean |φ| for the teacher and the student as paired horizontal bars."
+    if np.shape(teacher) != np.shape(student) or np.shape(teacher)[1] != len(feature_names):
+        raise ValueError(f"teacher {np.shape(teacher)} and student {np.shape(student)} attributions must both be "
+                         f"(n, {len(feature_names)}), one column per feature name.")
+    importance = pd.DataFrame({"teacher": np.abs(teacher).mean(0), student_label: np.abs(student).mean(0)},
+                              index=feature_names).sort_values("teacher", ascending=False).head(max_display)
+    long = importance.rename_axis("feature").reset_index().melt("feature", var_name="model", value_name="mean |φ|")
+    figure, ax = plt.subplots(figsize=(6.5, 0.32 * len(importance) + 1.2))
+    sns.barplot(data=long, y="feature", x="mean |φ|", hue="model", ax=ax)
+    ax.set(ylabel="", title="mean |φ| per feature, same game")
+    figure.tight_layout()
+    if figure_path is not None:
+        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
+    return figure
+
 def beeswarm_figure(
-    model,  # a fitted estimator
-    X: pd.DataFrame,  # rows to explain
-    background: pd.DataFrame,  # (m, d) background rows of the game (raw)
+    teacher,  # shap.Explanation: the teacher's attributions of some rows
+    student,  # shap.Explanation: the student's attributions of the same rows, in the same game
     path: str | Path,  # PNG to write
 ) -> None:
-    "Write the teacher's and the student's beeswarm plots in the same game, on the rows X, to `path`."
-    import shap
-
+    "Write the teacher's and the student's beeswarm plots side by side to `path`."
     from gbdt2nn.comparison import plot_beeswarm_pair
-    from gbdt2nn.shapley import teacher_interventional_shap
-    student = model.explain(X, "shapley", background=background)
-    teacher = shap.Explanation(teacher_interventional_shap(model.teacher_, X, background), data=student.data,
-                               feature_names=student.feature_names)
     figure = plot_beeswarm_pair(teacher, student, max_display=10)
     figure.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(figure)
 
-# %% ../nbs/17_report.ipynb #a2a16b65
+# %% ../nbs/17_report.ipynb #16eb4979
+def format_headline(table: pd.DataFrame) -> pd.DataFrame:
+    "The headline table as text: four decimals, '± seed spread' beside the test metric, '± half-width' beside agreement."
+    def cell(value, spread=np.nan):
+        if pd.isna(value):
+            return ""
+        return f"{value:.4f}" + ("" if pd.isna(spread) else f" ± {spread:.4f}")
+    text = pd.DataFrame(index=table.index)
+    text["weight"] = [("" if pd.isna(w) else f"{w:g}") for w in table.get("weight", pd.Series(np.nan, table.index))]
+    text["test"] = [cell(v, s) for v, s in zip(table["test"], table.get("test_std", pd.Series(np.nan, table.index)))]
+    text["fidelity"] = [cell(v) for v in table["fidelity"]]
+    for column in [c for c in table.columns if c.startswith(("same_", "path_")) and not c.endswith("_ci")]:
+        spread = table.get(f"{column}_ci", pd.Series(np.nan, table.index))
+        text[column] = [cell(v, s) for v, s in zip(table[column], spread)]
+    text["seconds"] = [("" if pd.isna(v) else f"{v:,.0f}") for v in table.get("seconds", pd.Series(np.nan, table.index))]
+    return text
+
+def time_breakdown(metrics: dict) -> dict[str, float]:
+    "Where a run's time went, in seconds: the teacher, its explanations, attribution targets, students, evaluation, the rest."
+    runs = pd.DataFrame(metrics["runs"])
+    parts = {"teacher fit": metrics["teacher"].get("train_seconds", 0.0),
+             "teacher explanations (valid/test rows, baselines)": metrics["teacher"].get("explain_seconds", 0.0),
+             "teacher attributions for imitation": runs.get("attribution_seconds", pd.Series(0.0)).sum(),
+             "students (training)": (runs["train_seconds"] - runs.get("attribution_seconds", 0.0)).sum(),
+             "students (evaluation: exact Shapley, agreement)": runs.get("evaluate_seconds", pd.Series(0.0)).sum()}
+    parts["the rest (data, report, figures)"] = max(metrics["seconds"] - sum(parts.values()), 0.0)
+    return {name: float(value) for name, value in parts.items()}
+
 def write_report(
     metrics: dict,  # the run's metrics.json content
     runs: pd.DataFrame,  # one row per student
-    table: pd.DataFrame,  # the summary table
+    table: pd.DataFrame,  # the headline table (headline_table of the study chapter)
     folder: Path,  # output folder (figures already there)
+    figures: dict[str, str] | None = None,  # caption -> PNG file name in `folder`, shown under the table
 ) -> str:
     "Write report.md into `folder`; return its text."
     teacher = metrics["teacher"]
-    text = [f"# gbdt2nn study: {metrics['dataset']}", "",
+    subsample = metrics["settings"].get("explanation_rows") if "settings" in metrics else None
+    text = [f"# gbdt2nn run: {metrics['dataset']}", "",
             f"{metrics['task']} task, {metrics['n_features']} features; train / valid / test rows: "
             f"{metrics['n_train']:,} / {metrics['n_valid']:,} / {metrics['n_test']:,}. "
             f"Teacher: {teacher['n_trees']} trees, test {metrics['metric'].upper()} {teacher['test']:.4f}, "
-            f"fitted in {teacher['train_seconds']:.1f} s. Total time {metrics['seconds']:.0f} s.", "",
+            f"fitted in {teacher['train_seconds']:.1f} s. {len(runs)} students; total time {metrics['seconds']:.0f} s.", "",
             *[f"- {note}" for note in metrics.get("notes", [])], *([""] if metrics.get("notes") else []),
-            "## Best weight against the plain student, the row-invariant baselines and the teacher", "",
-            "Agreement: the students' exact Shapley values against the teacher's interventional TreeSHAP on the same "
-            f"{metrics['n_background']} background rows (`same_*`) and against its path TreeSHAP (`path_*`), on test rows; "
-            "fidelity: R² of the students' raw scores against the teacher's. The best weight of each variant is chosen "
-            "by agreement on validation rows; test rows are only reported.", "",
-            table.round(4).to_markdown(), "", "![metric and agreement against the weight](against_weight.png)", "",
-            "## Teacher and student explanations", "", "![beeswarm](beeswarm.png)", "",
+            "## Headline", "",
+            "Each imitation strategy at its weight (chosen on validation rows when several were tried), against the plain "
+            "student, the teacher and each game's row-invariant baseline. Test metric: mean ± spread over seeds. "
+            f"Agreement, on {metrics.get('n_explained', 'the')} test rows: the students' exact Shapley values against the "
+            f"teacher's interventional TreeSHAP on the same {metrics['n_background']} background rows (`same_*`, one game) "
+            "and against its path TreeSHAP (`path_*`, what users see by default): mean over seeds ± the half-width of "
+            "each student's 95% bootstrap interval over rows. Fidelity: R² of the students' raw scores against the "
+            "teacher's. Seconds: training time per student."
+            + (f" Attribution imitation reads the teacher's attributions of a seeded subsample of {subsample:,} "
+               "training rows." if subsample else ""), "",
+            format_headline(table).to_markdown(), "",
+            *[line for caption, name in (figures or {}).items() for line in (f"![{caption}]({name})", "")],
+            "## Where the time went (seconds)", "",
+            pd.Series(time_breakdown(metrics), name="seconds").round(1).to_markdown(), "",
             "## Explanation speed (rows/s)", "",
             f"Teacher TreeSHAP: {metrics['speed']['teacher_treeshap_rows_per_s']:,.0f}", "",
             pd.Series(metrics["speed"]["student_rows_per_s"], name="rows/s").round(0).to_markdown(), "",

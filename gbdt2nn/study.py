@@ -17,15 +17,16 @@ from .agreement import HEADLINE_METRICS, global_importance_baseline, headline
 from .attribution import attribute
 from .data import Dataset
 from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
-from .io import read_json, verify_manifest, write_json_atomic
+from .io import read_json, verify_manifest, write_array_atomic, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
 from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
-__all__ = ['STUDY_ESTIMATOR', 'QUICK', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'StudySettings', 'study_plan', 'student_params',
-           'ExplainedRows', 'fidelity', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts',
-           'study_context', 'run_study', 'finished', 'run_name', 'best_weight_table', 'best_run']
+__all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'HEADLINE_FIGURES',
+           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'fidelity', 'evaluate_student',
+           'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study', 'attribution_seconds',
+           'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -35,32 +36,40 @@ STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_p
 @dataclass
 class StudySettings:
     "What every student of a study shares, and how the students are judged."
-    estimator: dict = field(default_factory=lambda: dict(STUDY_ESTIMATOR))  # estimator parameters of every student
-    max_train_rows: int | None = 20_000  # seeded subsample of the training split (None: all)
-    explain_rows: int = 500  # test rows whose explanations are reported
+    estimator: dict = field(default_factory=dict)  # estimator parameters of every student ({}: the estimators' defaults)
+    max_train_rows: int | None = None  # seeded subsample of the training split (None: all)
+    explain_rows: int = 1000  # test rows whose explanations are reported
     valid_rows: int = 250  # validation rows whose explanations choose the best weight
     n_background: int = 8  # background rows of the interventional game (both models)
+    explanation_rows: int | None = 20_000  # training rows with teacher attributions for attribution imitation (None: all)
     seed: int = 0  # seed of the subsample and of the background rows
 
-QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 60, "num_leaves": 16, "n_groups": 6, "student_epochs": 4},
-                      max_train_rows=8000, explain_rows=200, valid_rows=100)
+REDUCED = StudySettings(estimator=dict(STUDY_ESTIMATOR), max_train_rows=20_000, explain_rows=500, explanation_rows=None)
+QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves": 16, "n_groups": 5, "features_per_group": 6,
+                                 "hidden_sizes": (32, 16), "student_epochs": 3, "embedding_min_steps": 100},
+                      max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
 
 # %% ../nbs/18_study.ipynb #2ce5ac79
+CHOSEN_WEIGHTS = {"global": 0.01, "per_group": 0.01, "coalition": 0.3, "coalition_per_group": 0.3, "both": 0.01}
+
 VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "global": lambda w: {"explanation_weight": w},
     "per_group": lambda w: {"explanation_weight": w, "explanation_by_group": True},
     "coalition": lambda w: {"coalition_weight": w},
     "coalition_per_group": lambda w: {"coalition_weight": w, "coalition_by_group": True},
-    "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": w},
+    "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": CHOSEN_WEIGHTS["coalition"]},
 }
 
 def study_plan(weights, seeds, variants) -> list[dict]:
-    "One entry per student: variant, weight and seed (weight 0 once per seed, as 'plain')."
+    "One entry per student: variant, weight and seed (weight 0 once per seed, as 'plain'); weights None: plain and each variant's chosen weight."
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         raise ValueError(f"unknown variants {unknown}; choose from {list(VARIANTS)}.")
-    return [{"variant": variant if w > 0 else "plain", "weight": w, "seed": seed}
-            for w in weights for variant in (variants if w > 0 else variants[:1]) for seed in seeds]
+    if weights is None:
+        pairs = [("plain", 0.0)] + [(variant, CHOSEN_WEIGHTS[variant]) for variant in variants]
+    else:
+        pairs = [(variant if w > 0 else "plain", w) for w in weights for variant in (variants if w > 0 else variants[:1])]
+    return [{"variant": variant, "weight": w, "seed": seed} for variant, w in pairs for seed in seeds]
 
 def student_params(entry: dict) -> dict:
     "The estimator parameters that make the student of a plan entry."
@@ -88,22 +97,26 @@ def evaluate_student(
     background: pd.DataFrame,  # (m, d) the game's background rows (raw)
     X_test: pd.DataFrame, y_test: np.ndarray,  # the whole test split, for the metric
     truth: np.ndarray | None = None,  # (n, d) exact attributions of the test rows (synthetic data)
-) -> dict:
-    "Test metric, and per part fidelity and headline agreement in both games (validation figures prefixed valid_)."
+) -> tuple[dict, np.ndarray]:
+    "Test metric, per part fidelity and headline agreement in both games (validation figures prefixed valid_, test ones with bootstrap intervals), and the student's exact Shapley values of the test rows (n, d)."
+    start = time.perf_counter()
     record = {"test": score(model.teacher_.task, y_test, model.raw_score(X_test))}
     base = model.to_tensor(background)
     for part, rows in parts.items():
         prefix = "" if part == "test" else f"{part}_"
-        start = time.perf_counter()
+        shapley_start = time.perf_counter()
         values = attribute(model.student_, model.to_tensor(rows.X), "shapley", base, n_background=len(base)).values
         if part == "test":
-            record["shapley_rows_per_s"] = len(rows.X) / (time.perf_counter() - start)
+            record["shapley_rows_per_s"] = len(rows.X) / (time.perf_counter() - shapley_start)
+            test_values = values
             if truth is not None:
                 record.update({f"truth_{k}": v for k, v in headline(values, truth).items()})
         record[f"{prefix}fidelity"] = fidelity(model.raw_score(rows.X), rows.teacher_raw)
         for game in GAMES:
-            record.update({f"{prefix}{game}_{k}": v for k, v in headline(values, getattr(rows, game)).items()})
-    return record
+            figures = headline(values, getattr(rows, game), intervals=part == "test")
+            record.update({f"{prefix}{game}_{k}": v for k, v in figures.items()})
+    record["evaluate_seconds"] = time.perf_counter() - start
+    return record, test_values
 
 # %% ../nbs/18_study.ipynb #6991febd
 def subsample(ds: Dataset, max_rows: int | None, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
@@ -159,9 +172,9 @@ def run_study(
     cache_dir: str | None = None,  # cache of teacher attributions
     save_dir: str | Path | None = None,  # save each fitted model under save_dir/<variant>_weight<w>_seed<s>
     progress: bool = True,  # progress bar over runs
-    records_dir: str | Path | None = None,  # each finished run's row as <name>.json; runs recorded there are not run again
+    records_dir: str | Path | None = None,  # each finished run's row as <name>.json (its test Shapley values as <name>.npy); runs recorded there are not run again
 ) -> tuple[pd.DataFrame, dict]:
-    "One row per (variant, weight, seed) run, and the teacher's and the baselines' figures."
+    "One row per (variant, weight, seed) run, and the teacher's and the baselines' figures; weights None: each variant at its chosen weight."
     settings = StudySettings() if settings is None else settings
     plan = study_plan(weights, seeds, variants)
     X_train, y_train, background = study_rows(ds, settings)
@@ -170,28 +183,39 @@ def run_study(
     teacher = Teacher.fit(X_train, y_train, ds.X_valid, ds.y_valid, task=ds.task,
                           **TeacherConfig.from_params(settings.estimator).fit_kwargs())
     teacher_seconds = time.perf_counter() - start
+    start = time.perf_counter()
     parts, treeshap_rate = explained_parts(ds, teacher, background, settings)
     context = study_context(ds, teacher, X_train, parts, background, settings)
-    context["teacher"].update(train_seconds=teacher_seconds, treeshap_rows_per_s=treeshap_rate)
+    context["teacher"].update(train_seconds=teacher_seconds, treeshap_rows_per_s=treeshap_rate,
+                              explain_seconds=time.perf_counter() - start)
     truth = ds.true_attributions(parts["test"].X) if ds.attribution_fn is not None else None
+    shared = {**settings.estimator, "teacher": teacher, "device": device, "cache_dir": cache_dir, "progress": False}
+    if settings.explanation_rows is not None:  # a seeded subsample of the training rows, at most all of them
+        shared["explanation_rows"] = min(settings.explanation_rows, len(X_train))
     rows = []
     for entry in tqdm(plan, desc=f"study {ds.name}", disable=not progress, mininterval=10):
         record_path = Path(records_dir) / f"{run_name(entry)}.json" if records_dir is not None else None
         if finished(record_path, save_dir, entry):  # an earlier, interrupted run got this far
             rows.append(read_json(record_path))
             continue
-        model = estimator(**{**settings.estimator, **student_params(entry)}, seed=entry["seed"], teacher=teacher,
-                          device=device, cache_dir=cache_dir, progress=False)
+        model = estimator(**{**shared, **student_params(entry)}, seed=entry["seed"])
         start = time.perf_counter()
         model.fit(X_train, y_train, ds.X_valid, ds.y_valid)
-        record = {**entry, "train_seconds": time.perf_counter() - start,
-                  **evaluate_student(model, parts, background, ds.X_test, ds.y_test, truth)}
+        record = {**entry, "train_seconds": time.perf_counter() - start, "attribution_seconds": attribution_seconds(model)}
+        figures, test_values = evaluate_student(model, parts, background, ds.X_test, ds.y_test, truth)
+        record.update(figures)
         if save_dir is not None:
             model.save(Path(save_dir) / run_name(record), ds.encoding)  # self-contained: how raw columns are encoded
-        if record_path is not None:  # after the model: a record means the run is complete
+        if record_path is not None:  # the values, then the record: a record means the run is complete
+            write_array_atomic(record_path.with_suffix(".npy"), test_values)
             write_json_atomic(record_path, record)
         rows.append(record)
     return pd.DataFrame(rows), context
+
+def attribution_seconds(model) -> float:
+    "Seconds the fit of `model` spent computing its teacher's attributions (0 if none or read from the cache)."
+    info = getattr(model, "explanation_info_", None)
+    return float(info["seconds"]) if info and info.get("source") == "computed" else 0.0
 
 def finished(record_path: Path | None, save_dir: str | Path | None, entry: dict) -> bool:
     "Whether a run was completed before: its record exists and its saved model folder (if models are saved) verifies."
@@ -212,14 +236,18 @@ def run_name(record: dict) -> str:
 # %% ../nbs/18_study.ipynb #b9920058
 SUMMARY_FIGURES = ("test", "fidelity", *[f"{game}_{m}" for game in GAMES for m in HEADLINE_METRICS])
 
+def chosen_weights(runs: pd.DataFrame) -> dict[str, float]:
+    "Per variant, in the order of the runs: its weight with the best mean validation same-game R² (its only one if none was swept)."
+    means = runs.groupby(["variant", "weight"])["valid_same_r2_all"].mean()
+    return {variant: float(means.loc[variant].idxmax()) for variant in runs.variant.unique()}
+
 def best_weight_table(runs: pd.DataFrame, context: dict) -> pd.DataFrame:
     "Per variant: the weight with the best mean validation same-game R², with its test figures, against plain, the baselines and the teacher."
-    means = runs.groupby(["variant", "weight"])[[*SUMMARY_FIGURES, "valid_same_r2_all"]].agg(["mean", "std"])
+    means = runs.groupby(["variant", "weight"])[list(SUMMARY_FIGURES)].agg(["mean", "std"])
     plain = means.loc["plain"].iloc[0]
     rows = [{"student": "plain GBDT2NN (weight 0)", "weight": 0.0,
              **{f: plain[(f, "mean")] for f in SUMMARY_FIGURES}, "test_std": plain[("test", "std")]}]
-    for variant in [v for v in runs.variant.unique() if v != "plain"]:
-        best = means.loc[variant][("valid_same_r2_all", "mean")].idxmax()
+    for variant, best in chosen_weights(runs[runs.variant != "plain"]).items():
         row = means.loc[(variant, best)]
         rows.append({"student": f"best weight, {variant}", "weight": best,
                      **{f: row[(f, "mean")] for f in SUMMARY_FIGURES}, "test_std": row[("test", "std")]})
@@ -232,3 +260,23 @@ def best_weight_table(runs: pd.DataFrame, context: dict) -> pd.DataFrame:
 def best_run(runs: pd.DataFrame) -> pd.Series:
     "The single run with the highest validation same-game R² (ties: the first)."
     return runs.loc[runs["valid_same_r2_all"].idxmax()]
+
+HEADLINE_FIGURES = tuple(f"{game}_{m}" for game in GAMES for m in ("r2_all", "spearman_abs", "feature_agreement"))
+
+def headline_table(runs: pd.DataFrame, context: dict) -> pd.DataFrame:
+    "The report's first table: the teacher, each strategy at its chosen weight (test metric ± seed spread, fidelity, agreement in both games ± bootstrap half-width, seconds per student) and the row-invariant baseline."
+    rows = [{"student": "teacher", "test": context["teacher"]["test"], "fidelity": 1.0,
+             "seconds": context["teacher"].get("train_seconds", np.nan)}]
+    for variant, weight in chosen_weights(runs).items():
+        group = runs[(runs.variant == variant) & (runs.weight == weight)]
+        row = {"student": variant, "weight": weight, "seeds": len(group), "test": group["test"].mean(),
+               "test_std": group["test"].std(), "fidelity": group["fidelity"].mean()}
+        for figure in HEADLINE_FIGURES:
+            row[figure] = group[figure].mean()
+            if f"{figure}_low" in group:  # the mean over seeds of each student's half-width
+                row[f"{figure}_ci"] = ((group[f"{figure}_high"] - group[f"{figure}_low"]) / 2).mean()
+        rows.append({**row, "seconds": group["train_seconds"].mean()})
+    baseline = context["agreement_baseline"]
+    rows.append({"student": "row-invariant baseline", **{f: baseline[f.split("_", 1)[0]][f.split("_", 1)[1]]
+                                                         for f in HEADLINE_FIGURES}})
+    return pd.DataFrame(rows).set_index("student")

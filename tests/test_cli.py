@@ -13,7 +13,7 @@ import pytest
 from gbdt2nn.agreement import HEADLINE_METRICS
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
-from gbdt2nn.study import GAMES, best_weight_table, run_name
+from gbdt2nn.study import CHOSEN_WEIGHTS, GAMES, best_weight_table, run_name
 
 
 def gbdt2nn(*args, cwd=None):
@@ -25,15 +25,25 @@ def gbdt2nn(*args, cwd=None):
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("study")
-    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--weights", "0,1", "--seeds", "2",
+    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--weights", "0,0.3,1", "--seeds", "2",
                    "--variants", "per_group,coalition", "--out", out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out, done
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    "`gbdt2nn run --quick` with the default students: plain and each strategy at its chosen weight."
+    out = tmp_path_factory.mktemp("default_run")
+    done = gbdt2nn("run", "--dataset", "breast_cancer", "--quick", "--seeds", "2", "--out", out)
     assert done.returncode == 0, done.stderr[-2000:]
     return out, done
 
 
 def test_run_writes_every_file(study):
     out, done = study
-    for name in ("metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png"):
+    for name in ("metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png", "metric_vs_agreement.png",
+                 "importance.png"):
         assert (out / name).stat().st_size > 0, name
     assert "teacher test auc" in done.stdout
 
@@ -46,11 +56,13 @@ def test_metrics_json_has_the_fields(study):
         assert key in metrics, key
     assert metrics["dataset"] == "breast_cancer" and metrics["metric"] == "auc"
     assert set(metrics["teacher"]) >= {"test", "train_seconds", "n_trees"}
-    assert len(metrics["runs"]) == 2 + 2 * 2  # weight 0 once per seed, then each variant
+    assert len(metrics["runs"]) == 2 + 2 * 2 * 2  # weight 0 once per seed, then each variant and weight
     run = metrics["runs"][0]
     figures = {f"{game}_{m}" for game in GAMES for m in HEADLINE_METRICS}
     assert set(run) >= {"variant", "weight", "seed", "test", "train_seconds", "fidelity", *figures,
-                        *[f"valid_{f}" for f in figures]}
+                        *[f"valid_{f}" for f in figures], *[f"{f}_{side}" for f in figures for side in ("low", "high")]}
+    assert all(r[f"{f}_low"] <= r[f] <= r[f"{f}_high"] for r in metrics["runs"] for f in figures)
+    assert metrics["n_explained"] == min(metrics["settings"]["explain_rows"], metrics["n_test"])
     for key in ("agreement_baseline", "valid_agreement_baseline"):
         assert set(metrics[key]) == set(GAMES) and all(set(v) == set(HEADLINE_METRICS) for v in metrics[key].values())
     assert metrics["n_background"] == 8
@@ -75,12 +87,30 @@ def test_best_model_is_chosen_on_validation_rows(study):
     out, _ = study
     runs = pd.read_csv(out / "runs.csv")
     report = (out / "report.md").read_text()
-    assert "chosen by agreement on validation rows" in report
-    table = best_weight_table(runs, json.loads((out / "metrics.json").read_text()))
+    assert "chosen on validation rows" in report
+    metrics = json.loads((out / "metrics.json").read_text())
+    table = best_weight_table(runs, metrics)
+    headline = pd.DataFrame(metrics["headline"]).set_index("student")
     for variant in ("per_group", "coalition"):
-        chosen = table.loc[f"best weight, {variant}", "weight"]
         means = runs[runs.variant == variant].groupby("weight").valid_same_r2_all.mean()
-        assert chosen == means.idxmax()
+        assert table.loc[f"best weight, {variant}", "weight"] == means.idxmax()
+        assert headline.loc[variant, "weight"] == means.idxmax()
+        chosen = runs[(runs.variant == variant) & (runs.weight == means.idxmax())]
+        assert headline.loc[variant, "test"] == pytest.approx(chosen.test.mean())
+
+
+def test_the_default_run_trains_each_strategy_at_its_chosen_weight(default_run):
+    out, done = default_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    chosen = json.loads((out / "run.json").read_text())["weights"]
+    assert chosen == {v: CHOSEN_WEIGHTS[v] for v in ("per_group", "coalition", "both")}
+    headline = pd.DataFrame(metrics["headline"]).set_index("student")
+    assert list(headline.index) == ["teacher", "plain", "per_group", "coalition", "both", "row-invariant baseline"]
+    assert all(headline.loc[v, "weight"] == w for v, w in chosen.items()) and (headline.seeds.dropna() == 2).all()
+    report = (out / "report.md").read_text()
+    assert report.index("## Headline") < report.index("| plain") < report.index("![test metric against agreement")
+    assert not (out / "against_weight.png").exists()  # no weights were swept
+    assert "\nboth " in done.stdout and "± " in done.stdout  # the headline table, printed
 
 
 def test_explain_writes_the_csv(study, tmp_path):
@@ -165,7 +195,7 @@ def test_run_refuses_a_folder_that_holds_a_run(study):
 def test_an_interrupted_run_continues_to_the_same_results(study, tmp_path):
     "Killed after two students (as a power cut would), the same command finishes the run with the uninterrupted results."
     out = tmp_path / "run"
-    command = ["run", "--dataset", "breast_cancer", "--quick", "--weights", "0,1", "--seeds", "2",
+    command = ["run", "--dataset", "breast_cancer", "--quick", "--weights", "0,0.3,1", "--seeds", "2",
                "--variants", "per_group,coalition", "--out", str(out)]  # the study fixture's command
     process = subprocess.Popen([sys.executable, "-m", "gbdt2nn", *command], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -175,7 +205,7 @@ def test_an_interrupted_run_continues_to_the_same_results(study, tmp_path):
     process.kill()
     process.wait()
     recorded = len(list((out / "runs").glob("*.json")))
-    assert 2 <= recorded < 6 and not (out / "metrics.json").exists()
+    assert 2 <= recorded < 10 and not (out / "metrics.json").exists()
     done = gbdt2nn(*command)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"resuming: {recorded} students of this run are finished" in done.stdout
