@@ -166,8 +166,13 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
 
     from gbdt2nn.comparison import explanation_speed
     from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
-    from gbdt2nn.report import (beeswarm_figure, plot_against_weight, plot_importance_pair, plot_metric_against_agreement,
-                                write_report)
+    from gbdt2nn.report import (
+        beeswarm_figure,
+        plot_against_weight,
+        plot_importance_pair,
+        plot_metric_against_agreement,
+        write_report,
+    )
     from gbdt2nn.shapley import teacher_interventional_shap
     from gbdt2nn.study import best_run, headline_table, run_name, study_rows
     estimator = GBDT2NNClassifier if ds.task == "binary" else GBDT2NNRegressor

@@ -176,12 +176,13 @@ def scatter_slots(model: GBDT2NN, values: torch.Tensor) -> torch.Tensor:
     "(n, G, d) per-group, per-feature values from slot values (G, k, n); unused slots are dropped."
     G, k, n = values.shape
     out = torch.zeros(n, G, model.n_features + 1, dtype=values.dtype, device=values.device)
-    out.scatter_add_(2, model.slots.unsqueeze(0).expand(n, G, k), values.permute(2, 0, 1))
+    slots = model.slots.to(values.device)  # the values may have been moved off the model's device
+    out.scatter_add_(2, slots.unsqueeze(0).expand(n, G, k), values.permute(2, 0, 1))
     return out[:, :, :-1]
 
 def gather_slots(model: GBDT2NN, values: torch.Tensor) -> torch.Tensor:
     "(n, G, k) slot values from per-group, per-feature values (n, G, d); unused slots get 0."
-    slots = model.slots.unsqueeze(0).expand(len(values), -1, -1)
+    slots = model.slots.to(values.device).unsqueeze(0).expand(len(values), -1, -1)
     return torch.gather(F.pad(values, (0, 1)), 2, slots)
 
 # %% ../nbs/08_student.ipynb #2127dbbe
