@@ -218,8 +218,8 @@ def attribution_seconds(model) -> float:
     return float(info["seconds"]) if info and info.get("source") == "computed" else 0.0
 
 def finished(record_path: Path | None, save_dir: str | Path | None, entry: dict) -> bool:
-    "Whether a run was completed before: its record exists and its saved model folder (if models are saved) verifies."
-    if record_path is None or not record_path.exists():
+    "Whether a run was completed before: its record and its test Shapley values exist, and its saved model folder (if models are saved) verifies."
+    if record_path is None or not record_path.exists() or not record_path.with_suffix(".npy").exists():
         return False
     if save_dir is None:
         return True
