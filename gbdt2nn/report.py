@@ -159,7 +159,9 @@ def write_report(
 ) -> str:
     "Write report.md into `folder`; return its text."
     teacher = metrics["teacher"]
-    subsample = metrics["settings"].get("explanation_rows") if "settings" in metrics else None
+    subsample = metrics.get("settings", {}).get("explanation_rows")
+    if not runs["variant"].isin(["global", "per_group", "both"]).any():  # no student imitates attributions
+        subsample = None
     text = [f"# gbdt2nn run: {metrics['dataset']}", "",
             f"{metrics['task']} task, {metrics['n_features']} features; train / valid / test rows: "
             f"{metrics['n_train']:,} / {metrics['n_valid']:,} / {metrics['n_test']:,}. "
@@ -174,8 +176,8 @@ def write_report(
             "and against its path TreeSHAP (`path_*`, what users see by default): mean over seeds ± the half-width of "
             "each student's 95% bootstrap interval over rows. Fidelity: R² of the students' raw scores against the "
             "teacher's. Seconds: training time per student."
-            + (f" Attribution imitation reads the teacher's attributions of a seeded subsample of {subsample:,} "
-               "training rows." if subsample else ""), "",
+            + (f" Attribution imitation reads the teacher's attributions of a seeded subsample of "
+               f"{min(subsample, metrics['n_train']):,} training rows." if subsample else ""), "",
             format_headline(table).to_markdown(), "",
             *[line for caption, name in (figures or {}).items() for line in (f"![{caption}]({name})", "")],
             "## Where the time went (seconds)", "",
