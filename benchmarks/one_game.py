@@ -34,9 +34,10 @@ from gbdt2nn.study import fidelity
 from gbdt2nn.teacher import Teacher
 
 
-def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: tuple) -> dict:
-    "Test AUC (whole test split), and fidelity and agreement in both games of one student, on each part."
-    record = {"test_auc": score("binary", test[1], model.raw_score(test[0]))}
+def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: tuple, valid: tuple) -> dict:
+    "Test and validation AUC (whole splits), and fidelity and agreement in both games of one student, on each part."
+    record = {"test_auc": score("binary", test[1], model.raw_score(test[0])),
+              "valid_auc": score("binary", valid[1], model.raw_score(valid[0]))}
     for part, (X, _) in parts.items():
         prefix = "" if part == "test" else "valid_"
         start = time.perf_counter()
@@ -139,7 +140,7 @@ def main() -> None:
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
                   "train_seconds": time.perf_counter() - start,
-                  **judge(model, parts, references, background, (ds.X_test, ds.y_test))}
+                  **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
         print({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}, flush=True)
         pd.DataFrame(rows).to_csv(runs_file, index=False)

@@ -97,10 +97,13 @@ def evaluate_student(
     background: pd.DataFrame,  # (m, d) the game's background rows (raw)
     X_test: pd.DataFrame, y_test: np.ndarray,  # the whole test split, for the metric
     truth: np.ndarray | None = None,  # (n, d) exact attributions of the test rows (synthetic data)
+    valid_split: tuple[pd.DataFrame, np.ndarray] | None = None,  # the whole validation split, for its metric (`valid`)
 ) -> tuple[dict, np.ndarray]:
-    "Test metric, per part fidelity and headline agreement in both games (validation figures prefixed valid_, test ones with bootstrap intervals), and the student's exact Shapley values of the test rows (n, d)."
+    "Test metric (and the validation split's, as `valid`), per part fidelity and headline agreement in both games (validation figures prefixed valid_, test ones with bootstrap intervals), and the student's exact Shapley values of the test rows (n, d)."
     start = time.perf_counter()
     record = {"test": score(model.teacher_.task, y_test, model.raw_score(X_test))}
+    if valid_split is not None:  # for choices that weigh agreement against the metric, on validation rows
+        record["valid"] = score(model.teacher_.task, valid_split[1], model.raw_score(valid_split[0]))
     base = model.to_tensor(background)
     for part, rows in parts.items():
         prefix = "" if part == "test" else f"{part}_"
@@ -202,7 +205,8 @@ def run_study(
         start = time.perf_counter()
         model.fit(X_train, y_train, ds.X_valid, ds.y_valid)
         record = {**entry, "train_seconds": time.perf_counter() - start, "attribution_seconds": attribution_seconds(model)}
-        figures, test_values = evaluate_student(model, parts, background, ds.X_test, ds.y_test, truth)
+        figures, test_values = evaluate_student(model, parts, background, ds.X_test, ds.y_test, truth,
+                                                (ds.X_valid, ds.y_valid))
         record.update(figures)
         if save_dir is not None:
             model.save(Path(save_dir) / run_name(record), ds.encoding)  # self-contained: how raw columns are encoded

@@ -59,7 +59,7 @@ def test_metrics_json_has_the_fields(study):
     assert len(metrics["runs"]) == 2 + 2 * 2 * 2  # weight 0 once per seed, then each variant and weight
     run = metrics["runs"][0]
     figures = {f"{game}_{m}" for game in GAMES for m in HEADLINE_METRICS}
-    assert set(run) >= {"variant", "weight", "seed", "test", "train_seconds", "fidelity", *figures,
+    assert set(run) >= {"variant", "weight", "seed", "test", "valid", "train_seconds", "fidelity", *figures,
                         *[f"valid_{f}" for f in figures], *[f"{f}_{side}" for f in figures for side in ("low", "high")]}
     assert all(r[f"{f}_low"] <= r[f] <= r[f"{f}_high"] for r in metrics["runs"] for f in figures)
     assert metrics["n_explained"] == min(metrics["settings"]["explain_rows"], metrics["n_test"])
