@@ -15,14 +15,21 @@ import seaborn as sns
 from .io import write_text_atomic
 
 # %% auto #0
-__all__ = ['FIGURE_LABELS', 'GAME_LABELS', 'with_plain_in_each_variant', 'figure_reference', 'plot_against_weight',
-           'plot_metric_against_agreement', 'plot_importance_pair', 'beeswarm_figure', 'format_headline',
-           'time_breakdown', 'write_report']
+__all__ = ['FIGURE_LABELS', 'GAME_LABELS', 'finish_figure', 'with_plain_in_each_variant', 'figure_reference',
+           'plot_against_weight', 'plot_metric_against_agreement', 'plot_importance_pair', 'beeswarm_figure',
+           'format_headline', 'time_breakdown', 'write_report']
 
 # %% ../nbs/17_report.ipynb #ab45222b
 FIGURE_LABELS = {"test": "test metric", "fidelity": "fidelity (R² of raw scores)", "r2_all": "R² (all entries)",
                  "spearman_abs": "Spearman |φ|", "feature_agreement": "top-5 feature agreement", "cosine": "cosine"}
 GAME_LABELS = {"same": "same game", "path": "vs path TreeSHAP"}
+
+def finish_figure(figure, figure_path: str | Path | None = None):
+    "Lay the figure out, save it as PNG when a path is given, and return it."
+    figure.tight_layout()
+    if figure_path is not None:
+        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
+    return figure
 
 def with_plain_in_each_variant(runs: pd.DataFrame) -> pd.DataFrame:
     "Runs with the weight-0 rows repeated under every variant, and a column `w` placing weight 0 on a log axis."
@@ -58,10 +65,7 @@ def plot_against_weight(
         ax.set(xscale="log", xlabel="weight λ or μ (0 at the left)", ylabel=label)
         ax.legend(fontsize=7)
     figure.suptitle(f"{context['dataset']}: imitation strategies against their weight", y=1.02)
-    figure.tight_layout()
-    if figure_path is not None:
-        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
-    return figure
+    return finish_figure(figure, figure_path)
 
 # %% ../nbs/17_report.ipynb #f08b39d9
 def plot_metric_against_agreement(
@@ -82,10 +86,7 @@ def plot_metric_against_agreement(
         ax.set(xlabel=f"{FIGURE_LABELS['r2_all']}, {GAME_LABELS[game]}", ylabel=f"test {context['metric'].upper()}")
         ax.legend(fontsize=7)
     figure.suptitle(f"{context['dataset']}: test metric against agreement with the teacher, one point per student", y=1.02)
-    figure.tight_layout()
-    if figure_path is not None:
-        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
-    return figure
+    return finish_figure(figure, figure_path)
 
 # %% ../nbs/17_report.ipynb #a2a16b65
 def plot_importance_pair(
@@ -106,10 +107,7 @@ def plot_importance_pair(
     figure, ax = plt.subplots(figsize=(6.5, 0.32 * len(importance) + 1.2))
     sns.barplot(data=long, y="feature", x="mean |φ|", hue="model", ax=ax)
     ax.set(ylabel="", title="mean |φ| per feature, same game")
-    figure.tight_layout()
-    if figure_path is not None:
-        figure.savefig(figure_path, dpi=110, bbox_inches="tight")
-    return figure
+    return finish_figure(figure, figure_path)
 
 def beeswarm_figure(
     teacher,  # shap.Explanation: the teacher's attributions of some rows
