@@ -75,10 +75,11 @@ class Agreement:
         return f"Agreement(n={len(self.per_row)}, k={self.k})\n{self.summary.round(4)}"
 
 def _check_pair(a, b, k: int) -> tuple[np.ndarray, np.ndarray]:
-    "Both attribution arrays as float (n, d), checked against each other and k."
+    "Both attribution arrays as float (n, d), or (n, d, K), checked against each other and k."
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.ndim != 2 or a.shape != b.shape:
-        raise ValueError(f"attributions must be two arrays of the same shape (n, d); got {a.shape} and {b.shape}.")
+    if a.ndim not in (2, 3) or a.shape != b.shape:
+        raise ValueError(f"attributions must be two arrays of the same shape (n, d), or (n, d, K) for K classes; "
+                         f"got {a.shape} and {b.shape}.")
     if len(a) == 0:
         raise ValueError("attributions are empty (0 rows).")
     if not 1 <= k <= a.shape[1]:
@@ -88,16 +89,18 @@ def _check_pair(a, b, k: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 def agreement(
-    a,  # (n, d) explanation judged (e.g. the student's)
-    b,  # (n, d) reference explanation (e.g. the teacher's TreeSHAP)
+    a,  # (n, d) explanation judged (e.g. the student's); (n, d, K) for K classes
+    b,  # (n, d) reference explanation (e.g. the teacher's TreeSHAP); (n, d, K)
     k: int = 5,  # top-k of the Krishna et al. metrics
     n_boot: int = 1000,  # bootstrap resamples of the rows
     level: float = 0.95,  # interval coverage
     seed: int = 0,  # bootstrap seed
 ) -> Agreement:
-    "Per-row agreement metrics, their means and bootstrap intervals, and R² over all entries."
+    "Per-row agreement metrics, their means and bootstrap intervals, and R² over all entries (macro averages over K classes)."
     a, b = _check_pair(a, b, k)
-    per_row = row_metrics(a, b, k)
+    classes = [(a, b)] if a.ndim == 2 else [(a[..., c], b[..., c]) for c in range(a.shape[2])]
+    per_row = (row_metrics(a, b, k) if a.ndim == 2
+               else sum(row_metrics(x, y, k) for x, y in classes) / len(classes))  # each row's macro average
     rng = np.random.default_rng(seed)
     samples = rng.integers(0, len(a), size=(n_boot, len(a)))
     tail = (1 - level) / 2
@@ -106,9 +109,12 @@ def agreement(
         values = values.to_numpy()
         boot = np.nanmean(values[samples], axis=1) if np.isnan(values).any() else values[samples].mean(1)
         table[name] = (np.nanmean(values), *np.nanquantile(boot, [tail, 1 - tail]))
-    residual, total = ((b - a) ** 2).sum(1), ((b - b.mean()) ** 2).sum(1)
-    boot = 1 - residual[samples].sum(1) / np.maximum(total[samples].sum(1), 1e-300)
-    table["r2_all"] = (1 - residual.sum() / max(total.sum(), 1e-300), *np.quantile(boot, [tail, 1 - tail]))
+    r2, boot = [], []
+    for x, y in classes:  # R² over all entries of each class, on the same resamples
+        residual, total = ((y - x) ** 2).sum(1), ((y - y.mean()) ** 2).sum(1)
+        r2.append(1 - residual.sum() / max(total.sum(), 1e-300))
+        boot.append(1 - residual[samples].sum(1) / np.maximum(total[samples].sum(1), 1e-300))
+    table["r2_all"] = (np.mean(r2), *np.quantile(np.mean(boot, 0), [tail, 1 - tail]))
     summary = pd.DataFrame(table, index=["mean", "low", "high"]).T
     return Agreement(per_row, summary, k)
 
@@ -116,27 +122,32 @@ def agreement(
 HEADLINE_METRICS = ("r2_all", "spearman_abs", "feature_agreement", "cosine")
 
 def headline(
-    a,  # (n, d) explanation judged
-    b,  # (n, d) reference explanation
+    a,  # (n, d) explanation judged; (n, d, K) for K classes
+    b,  # (n, d) reference explanation; (n, d, K)
     k: int = 5,  # top-k (capped at d)
     n_boot: int = 200,  # bootstrap resamples
     intervals: bool = False,  # also each figure's 95% bootstrap interval over rows, as <name>_low and <name>_high
 ) -> dict[str, float]:
-    "The headline agreement figures (means) of `a` against `b`, with their bootstrap intervals if asked."
+    "The headline agreement figures (means) of `a` against `b`, with their bootstrap intervals if asked; for K classes the macro figures, and each class's as <name>_class<c>."
     summary = agreement(a, b, k=min(k, np.shape(a)[1]), n_boot=n_boot).summary
     figures = {name: float(summary.loc[name, "mean"]) for name in HEADLINE_METRICS}
     if intervals:
         figures.update({f"{name}_{side}": float(summary.loc[name, side]) for name in HEADLINE_METRICS
                         for side in ("low", "high")})
+    if np.ndim(a) == 3:
+        for c in range(np.shape(a)[2]):
+            one = headline(np.asarray(a)[..., c], np.asarray(b)[..., c], k, n_boot)
+            figures.update({f"{name}_class{c}": value for name, value in one.items()})
     return figures
 
 # %% ../nbs/12_agreement.ipynb #db01174c
 def global_importance_baseline(
-    teacher_shap_train: np.ndarray,  # (n_train, d) teacher TreeSHAP on training rows
+    teacher_shap_train: np.ndarray,  # (n_train, d) teacher TreeSHAP on training rows; (n_train, d, K) for K classes
     n_rows: int,  # rows of the explanation it stands in for
 ) -> np.ndarray:
-    "(n_rows, d) the teacher's mean |TreeSHAP| per feature, repeated for every row."
-    return np.tile(np.abs(teacher_shap_train).mean(0), (n_rows, 1))
+    "(n_rows, d), or (n_rows, d, K), the teacher's mean |TreeSHAP| per feature (and class), repeated for every row."
+    importance = np.abs(teacher_shap_train).mean(0)
+    return np.repeat(importance[None], n_rows, axis=0)
 
 # %% ../nbs/12_agreement.ipynb #98a54bcb
 def group_agreement(

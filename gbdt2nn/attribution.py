@@ -25,10 +25,12 @@ def slot_gradients(
     z: torch.Tensor,  # (G, k, n) standardised group inputs
     activation: Callable | None = None,  # activation(layer, pre_activation) replacing ReLU
     create_graph: bool = False,  # keep the graph, so the gradient can itself be differentiated
+    output: int | None = None,  # for a K-output student: the class logit differentiated (None: one output)
 ) -> torch.Tensor:
-    "(G, k, n) ∂o_g/∂z of every group g for its input slots."
+    "(G, k, n) ∂o_g/∂z of every group g for its input slots (of class `output`'s logit, for K outputs)."
     z = z.detach().requires_grad_(True)
-    total = model.group_outputs_from_hidden(model.hidden_from_inputs(z, activation)).sum()
+    outputs = model.group_outputs_from_hidden(model.hidden_from_inputs(z, activation))  # (n, G) or (n, G, K)
+    total = (outputs if output is None else outputs[..., output]).sum()
     (gradient,) = torch.autograd.grad(total, z, create_graph=create_graph)
     return gradient
 
@@ -41,6 +43,7 @@ def path_attributions(
     create_graph: bool = False,  # differentiable in the parameters (for a loss)
     activation: Callable | None = None,  # replacement for ReLU (DeepLIFT)
     chunk: int = 2048,  # path points evaluated at once
+    output: int | None = None,  # for a K-output student: the class logit explained (None: one output)
 ) -> torch.Tensor:
     "(G, k, n) slot attributions: (z − z_b) times the path-averaged gradient, averaged over baselines."
     z, z_base = model.group_inputs(x), model.group_inputs(baselines)  # (G, k, n), (G, k, m)
@@ -52,7 +55,7 @@ def path_attributions(
     for start in range(0, n, rows_per_chunk):
         delta = z[:, :, start: start + rows_per_chunk].unsqueeze(3) - z_base.unsqueeze(2)  # (G, k, r, m)
         points = z_base.unsqueeze(2).unsqueeze(4) + alphas * delta.unsqueeze(4)  # (G, k, r, m, s)
-        gradient = slot_gradients(model, points.reshape(G, k, -1), activation, create_graph)
+        gradient = slot_gradients(model, points.reshape(G, k, -1), activation, create_graph, output)
         gradient = gradient.view(*points.shape).mean(4)  # (G, k, r, m)
         parts.append((gradient * delta).mean(3))
     return torch.cat(parts, 2)

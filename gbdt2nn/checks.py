@@ -72,10 +72,10 @@ def as_frame(
 def as_label(
     y,  # labels, (n_rows,)
     n_rows: int,  # number of rows of the matching feature table
-    task: str,  # 'binary' or 'regression'
+    task: str,  # 'binary', 'multiclass' or 'regression'
     what: str = "y",  # how the argument is called in error messages
 ) -> np.ndarray:
-    "Return `y` as a float array, checked for length, finiteness and (binary) two classes."
+    "Return `y` as a float array, checked for length, finiteness and the classes (binary: two; multiclass: codes 0..K-1)."
     check_task(task)
     if y is None:
         raise ValueError(f"the estimator requires y to be passed, but the target y is None: pass the labels as {what}.")
@@ -103,17 +103,21 @@ def as_label(
         if len(classes) == 1:
             raise ValueError(f"{what} has a single class ({classes[0]}), one class only: a binary task needs both classes.")
         if len(classes) > 2:
-            raise ValueError(f"{what} has {len(classes)} classes; only binary classification is supported yet "
-                             "(multiclass is not).")
+            raise ValueError(f"{what} has {len(classes)} classes, but the task is binary: use task 'multiclass' "
+                             "(GBDT2NNClassifier chooses it for you).")
         if not set(classes) <= {0.0, 1.0}:
             values = (values == classes[1]).astype(np.float64)
+    if task == "multiclass" and (np.any(values < 0) or np.any(values != np.round(values)) or len(np.unique(values)) < 2):
+        raise ValueError(f"{what} must hold class codes 0, 1, ..., K-1 of at least two classes for a multiclass task; "
+                         f"got the values {np.unique(values)[:10].tolist()}. Map the labels to codes first "
+                         "(GBDT2NNClassifier does it for you).")
     return values
 
 # %% ../nbs/01_checks.ipynb #9222cac6
-TASKS = ("binary", "regression")
+TASKS = ("binary", "multiclass", "regression")
 
 def check_task(task: str) -> str:
-    "Raise unless `task` is 'binary' or 'regression'."
+    "Raise unless `task` is 'binary', 'multiclass' or 'regression'."
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
     return task

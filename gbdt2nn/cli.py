@@ -19,10 +19,10 @@ from .io import read_json, write_json_atomic
 from .training import limit_threads
 
 # %% auto #0
-__all__ = ['N_JOBS_HELP', 'RUN_FORMAT', 'RUN_FILES', 'UserError', 'Parser', 'parse_weights', 'build_parser', 'command_datasets',
-           'run_arguments', 'run_identity', 'check_run_folder', 'clear_run', 'write_run', 'command_run',
-           'command_explain', 'load_model', 'read_rows', 'model_rows', 'command_export', 'model_labels',
-           'command_update', 'first_line', 'main']
+__all__ = ['N_JOBS_HELP', 'DEFAULT_STUDENTS', 'RUN_FORMAT', 'RUN_FILES', 'UserError', 'Parser', 'parse_weights', 'build_parser',
+           'command_datasets', 'run_arguments', 'run_identity', 'check_run_folder', 'clear_run', 'write_run',
+           'command_run', 'command_explain', 'load_model', 'read_rows', 'model_rows', 'command_export', 'class_names',
+           'model_labels', 'command_update', 'first_line', 'main']
 
 # %% ../nbs/19_cli.ipynb #51645bf8
 class UserError(Exception):
@@ -56,12 +56,12 @@ def build_parser() -> Parser:
     source.add_argument("--dataset", help="a bundled dataset (default: flights)")
     source.add_argument("--data", help="a CSV or Parquet file (needs --target)")
     run.add_argument("--target", help="label column of --data")
-    run.add_argument("--task", choices=["binary", "regression"], help="task of --data (guessed when omitted)")
+    run.add_argument("--task", choices=["binary", "multiclass", "regression"], help="task of --data (guessed when omitted)")
     run.add_argument("--weights", "--lambdas", dest="weights", default=None,
                      help="weights of the imitation terms (λ or μ) to sweep, comma-separated, like 0,0.1,1; the best is "
                           "chosen on validation rows (default: plain, and each strategy at its chosen weight)")
     run.add_argument("--seeds", type=int, default=3, help="student seeds per variant and weight (default 3)")
-    run.add_argument("--variants", "--students", dest="variants", default="per_group,coalition,both",
+    run.add_argument("--variants", "--students", dest="variants", default=None,
                      help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
                           "coalition_per_group, both (per_group and coalition together) (default per_group,coalition,both)")
     run.add_argument("--quick", action="store_true", help="a small version (fewer rows, trees and epochs): about a minute")
@@ -108,7 +108,7 @@ def run_arguments(args) -> tuple[list[float] | None, list[str]]:
     "The weights (None: each variant's chosen weight) and variants of `gbdt2nn run`, with every argument checked before anything runs."
     from gbdt2nn.study import VARIANTS
     weights = None if args.weights is None else parse_weights(args.weights)
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    variants = [v.strip() for v in (args.variants or DEFAULT_STUDENTS).split(",") if v.strip()]
     if not variants or set(variants) - set(VARIANTS):
         raise UserError(f"--variants must name some of {', '.join(VARIANTS)}; got {args.variants!r}")
     if args.seeds < 1:
@@ -121,6 +121,8 @@ def run_arguments(args) -> tuple[list[float] | None, list[str]]:
         raise UserError(f"data file {args.data} does not exist")
     check_run_folder(Path(args.out), run_identity(args, weights, variants), args.overwrite)
     return weights, variants
+
+DEFAULT_STUDENTS = "per_group,coalition,both"
 
 RUN_FORMAT = "gbdt2nn-run-1"
 RUN_FILES = ("run.json", "metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png",
@@ -175,7 +177,7 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     )
     from gbdt2nn.shapley import teacher_interventional_shap
     from gbdt2nn.study import best_run, headline_table, run_name, study_rows
-    estimator = GBDT2NNClassifier if ds.task == "binary" else GBDT2NNRegressor
+    estimator = GBDT2NNRegressor if ds.task == "regression" else GBDT2NNClassifier
     best = best_run(runs)  # chosen on validation rows
     best_model = estimator.load(out / "models" / run_name(best))
     X_explain = ds.X_test.iloc[: settings.explain_rows]
@@ -183,15 +185,22 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     teacher = teacher_interventional_shap(best_model.teacher_, X_explain, study_rows(ds, settings)[2])
     names, data = list(best_model.feature_names_in_), best_model.teacher_.matrix(X_explain)
     label = f"best student: {best['variant']}, weight {best['weight']:g}, seed {int(best['seed'])}"
+    importance, swarm, per_class = (teacher, student), (teacher, student), ""
+    if teacher.ndim == 3:  # K classes: importance over every logit, the beeswarm of the most frequent class's logit
+        shown_class = int(np.argmax(np.bincount(ds.y_train.to_numpy().astype(int))))
+        importance = (np.abs(teacher).mean(2), np.abs(student).mean(2))
+        swarm = (teacher[..., shown_class], student[..., shown_class])
+        name = ds.target_levels[shown_class] if ds.target_levels else shown_class
+        per_class = f" (mean over the {teacher.shape[2]} class logits; the beeswarm shows class {name!r})"
     figures = {"test metric against agreement, one point per student": "metric_vs_agreement.png",
-               f"mean |φ| per feature, same game: teacher and {label}": "importance.png",
+               f"mean |φ| per feature, same game: teacher and {label}{per_class}": "importance.png",
                f"beeswarm, same game: teacher and {label}": "beeswarm.png"}
     runs.to_csv(out / "runs.csv", index=False)
     plt.close(plot_metric_against_agreement(runs, context, out / "metric_vs_agreement.png"))
-    plt.close(plot_importance_pair(teacher, student, names, "best student", figure_path=out / "importance.png"))
+    plt.close(plot_importance_pair(*importance, names, "best student", figure_path=out / "importance.png"))
     shown = slice(0, 500)  # a beeswarm of more rows is no easier to read
-    beeswarm_figure(shap.Explanation(teacher[shown], data=data[shown], feature_names=names),
-                    shap.Explanation(student[shown], data=data[shown], feature_names=names), out / "beeswarm.png")
+    beeswarm_figure(shap.Explanation(swarm[0][shown], data=data[shown], feature_names=names),
+                    shap.Explanation(swarm[1][shown], data=data[shown], feature_names=names), out / "beeswarm.png")
     if swept:  # weights given on the command line: each strategy's figures against them
         plt.close(plot_against_weight(runs, context, out / "against_weight.png"))
         figures["metric and agreement against the weight"] = "against_weight.png"
@@ -247,9 +256,17 @@ def command_explain(args) -> int:
     model = load_model(Path(args.model)).set_params(n_jobs=args.n_jobs)
     X = model_rows(model, read_rows(args.data), args.data)
     explanation = model.explain(X, method=args.method)
-    result = pd.DataFrame(explanation.values, columns=list(model.feature_names_in_))
-    result["base_value"] = explanation.base_values
-    result["raw_score"] = model.raw_score(X)
+    names, raw = list(model.feature_names_in_), model.raw_score(X)
+    if explanation.values.ndim == 2:
+        result = pd.DataFrame(explanation.values, columns=names)
+        result["base_value"], result["raw_score"] = explanation.base_values, raw
+    else:  # K classes: one block of columns per class, "<feature> [<class>]"
+        blocks = []
+        for c, label in enumerate(class_names(model)):
+            block = pd.DataFrame(explanation.values[..., c], columns=[f"{name} [{label}]" for name in names])
+            block[f"base_value [{label}]"], block[f"raw_score [{label}]"] = explanation.base_values[:, c], raw[:, c]
+            blocks.append(block)
+        result = pd.concat(blocks, axis=1)
     write_bytes_atomic(out, result.to_csv(index=False).encode())
     print(f"wrote {len(result)} rows of {args.method} attributions to {out}")
     return 0
@@ -300,6 +317,11 @@ def command_export(args) -> int:
     return 0
 
 # %% ../nbs/19_cli.ipynb #63ab968d
+def class_names(model) -> list[str]:
+    "The model's classes as the training target wrote them (its raw levels when the encoding keeps them)."
+    levels = model.encoding_.get("target_levels")
+    return [str(level) for level in (levels if levels else model.classes_)]
+
 def model_labels(model, table: pd.DataFrame, target: str, path: str) -> np.ndarray:
     "The labels of a data file's target column, read as the model's training target was."
     from gbdt2nn.data import labels_from_levels

@@ -51,22 +51,18 @@ class CoalitionTerm:
         self.X_raw, self.x_filled = np.ascontiguousarray(X_raw, dtype=np.float64), x_filled
         self.generator = np.random.default_rng(config.seed)
         sample = self.X_raw[np.random.default_rng(config.seed).permutation(len(X_raw))[:20_000]]
-        if config.coalition_by_group:
-            self.membership = np.zeros((teacher.n_trees, teacher.n_groups))  # (T, G) one-hot group of each tree
-            self.membership[np.arange(teacher.n_trees), teacher.group_of_tree] = 1.0
-            self.scale = float(self._teacher_scores(sample).var(0).sum())
-        else:
-            self.scale = float(self._teacher_scores(sample).var())
-        self.scale = max(self.scale, 1e-12)
+        self.membership = teacher.group_membership()  # (T, G [K]) one-hot group (and class) of each tree
+        scores = self._teacher_scores(sample)  # (r,), or (r, K), (r, G) or (r, G, K): summed over every output
+        self.scale = max(float(scores.var() if scores.ndim == 1 else scores.var(0).sum()), 1e-12)
 
     def _teacher_scores(self, rows: np.ndarray) -> np.ndarray:
-        "(r,) teacher raw scores of raw rows, or (r, G) group scores with coalition_by_group."
+        "(r,) teacher raw scores of raw rows, or (r, G) group scores with coalition_by_group; K classes add a last axis."
         booster = self.teacher.booster
         if not self.config.coalition_by_group:
             return booster.predict(rows, raw_score=True)
         leaves = booster.predict(rows, pred_leaf=True).astype(np.int64).reshape(len(rows), -1)  # (r, T)
-        values = self.teacher.leaf_values[np.arange(self.teacher.n_trees), leaves]  # (r, T)
-        return values @ self.membership
+        values = self.teacher.leaf_values[np.arange(self.teacher.n_trees), leaves] @ self.membership  # (r, G K)
+        return values if self.teacher.n_outputs == 1 else values.reshape(len(rows), self.teacher.n_groups, -1)
 
     def weight(self, epoch: int) -> float:
         "μ from `coalition_start` on, 0 before."
@@ -87,7 +83,7 @@ class CoalitionTerm:
         raw, filled = self.hybrids(rows)
         target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=x.device)
         hidden = student.hidden_from_inputs(student.group_inputs(filled.to(x.device)), update_statistics=False)
-        outputs = student.group_outputs_from_hidden(hidden)  # (r, G)
+        outputs = student.group_outputs_from_hidden(hidden)  # (r, G), or (r, G, K)
         prediction = outputs if self.config.coalition_by_group else outputs.sum(1)
         return ((prediction - target) ** 2).sum() / (len(target) * self.scale)
 

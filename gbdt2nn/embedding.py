@@ -45,10 +45,11 @@ class LeafEmbedding(nn.Module):
         leaf_values: np.ndarray | None = None,  # (T, L) teacher leaf values, to compute group scores
         seed: int = 0,  # initialisation seed
         init_scale: float = 1.0,  # standard deviation of the initial leaf vectors (times 1/sqrt(trees per group))
+        n_outputs: int = 1,  # K, outputs per group (the teacher's classes; tree t scores class t mod K)
     ):
         super().__init__()
         slots, offsets, pad = leaf_layout(np.asarray(n_leaves), groups)
-        self.n_groups, self.embedding_dim = len(groups), embedding_dim
+        self.n_groups, self.embedding_dim, self.n_outputs = len(groups), embedding_dim, n_outputs
         self.register_buffer("slots", torch.as_tensor(slots))  # (G, S) tree ids, T = padding
         self.register_buffer("slot_offsets", torch.as_tensor(offsets[slots]))  # (G, S) table offset of each slot
         row_group = np.zeros(pad + 1, dtype=np.int64)
@@ -65,13 +66,14 @@ class LeafEmbedding(nn.Module):
         table = torch.randn(pad + 1, embedding_dim, generator=generator) * (init_scale * scale)
         table[pad] = 0.0
         self.table = nn.Parameter(table)  # (rows, E) one vector per (tree, leaf), then the padding row
-        self.head_weight = nn.Parameter(torch.randn(self.n_groups, embedding_dim, generator=generator) * scale)  # (G, E)
-        self.head_bias = nn.Parameter(torch.zeros(self.n_groups))  # (G,)
-        values = torch.zeros(pad + 1, 1, dtype=torch.float64)  # one leaf value per table row
+        heads = (self.n_groups,) if n_outputs == 1 else (self.n_groups, n_outputs)  # (G,) or (G, K)
+        self.head_weight = nn.Parameter(torch.randn(*heads, embedding_dim, generator=generator) * scale)  # (G, [K,] E)
+        self.head_bias = nn.Parameter(torch.zeros(heads))  # (G,) or (G, K)
+        values = torch.zeros(pad + 1, n_outputs, dtype=torch.float64)  # each leaf's value, in its tree's class column
         if leaf_values is not None:
             for t, n in enumerate(n_leaves):
-                values[offsets[t]: offsets[t] + n, 0] = torch.as_tensor(leaf_values[t, :n])
-        self.register_buffer("value_table", values.float())  # (rows, 1)
+                values[offsets[t]: offsets[t] + n, t % n_outputs] = torch.as_tensor(leaf_values[t, :n])
+        self.register_buffer("value_table", values.float())  # (rows, K)
 
     def bags(self, leaves: torch.Tensor) -> torch.Tensor:
         "Table rows (n * G, S) of each row's leaves, grouped; `leaves` is (n, T) integer."
@@ -84,20 +86,26 @@ class LeafEmbedding(nn.Module):
         return F.embedding_bag(self.bags(leaves), table, mode="sum").view(len(leaves), self.n_groups, self.embedding_dim)
 
     def head(self, embedding: torch.Tensor) -> torch.Tensor:
-        "(n, G) group outputs w_gᵀ e + b_g of embeddings (n, G, E)."
-        return (embedding * self.head_weight).sum(-1) + self.head_bias
+        "(n, G), or (n, G, K), group outputs w_gᵀ e + b_g of embeddings (n, G, E)."
+        if self.n_outputs == 1:
+            return (embedding * self.head_weight).sum(-1) + self.head_bias
+        return torch.einsum("nge,gke->ngk", embedding, self.head_weight) + self.head_bias
 
     def forward(self, leaves: torch.Tensor) -> torch.Tensor:
-        "(n, G) group outputs w_gᵀ e_g(x) + b_g, computed as a lookup of each leaf's projection on w_g."
+        "(n, G), or (n, G, K), group outputs w_gᵀ e_g(x) + b_g, computed as a lookup of each leaf's projection on w_g."
         # index_select rather than head_weight[row_group]: its backward sums in a fixed order (deterministic on CPU)
-        projected = (self.table * self.head_weight.index_select(0, self.row_group)).sum(-1) * self.row_mask  # (rows,)
+        weight = self.head_weight.index_select(0, self.row_group)  # (rows, E) or (rows, K, E)
+        table = self.table if self.n_outputs == 1 else self.table.unsqueeze(1)
+        mask = self.row_mask if self.n_outputs == 1 else self.row_mask.unsqueeze(1)
+        projected = (table * weight).sum(-1) * mask  # (rows,) or (rows, K)
         bags = self.bags(leaves)  # (n * G, S)
-        summed = projected.index_select(0, bags.view(-1)).view(bags.shape).sum(1)
-        return summed.view(len(leaves), self.n_groups) + self.head_bias
+        summed = projected.index_select(0, bags.view(-1)).view(*bags.shape, *projected.shape[1:]).sum(1)
+        return summed.view(len(leaves), *self.head_bias.shape) + self.head_bias
 
     def group_scores(self, leaves: torch.Tensor) -> torch.Tensor:
-        "(n, G) the teacher's group scores, by the same lookup over leaf values."
-        return F.embedding_bag(self.bags(leaves), self.value_table, mode="sum").view(len(leaves), self.n_groups)
+        "(n, G), or (n, G, K), the teacher's group scores, by the same lookup over leaf values."
+        scores = F.embedding_bag(self.bags(leaves), self.value_table, mode="sum")  # (n * G, K)
+        return scores.view(len(leaves), *self.head_bias.shape)
 
 # %% ../nbs/07_embedding.ipynb #9fc74c00
 @dataclasses.dataclass
@@ -128,7 +136,7 @@ def embedding_loss(model: LeafEmbedding, leaves: torch.Tensor, weights: torch.Te
     total = 0.0
     for start in range(0, len(leaves), batch_size):
         batch = leaves[start: start + batch_size]
-        total += float((((model(batch) - model.group_scores(batch)) ** 2) * weights).mean(1).sum())
+        total += float((((model(batch) - model.group_scores(batch)) ** 2) * weights).reshape(len(batch), -1).mean(1).sum())
     return total / len(leaves)
 
 def fit_leaf_embedding(
@@ -144,12 +152,12 @@ def fit_leaf_embedding(
     config = EmbeddingConfig() if config is None else config
     torch.manual_seed(config.seed)
     model = LeafEmbedding(teacher.n_leaves, teacher.groups, config.embedding_dim, teacher.leaf_values, config.seed,
-                          init_scale).to(device)
+                          init_scale, teacher.n_outputs).to(device)
     leaves_train, leaves_valid = leaves_train.to(device), leaves_valid.to(device)
     with torch.no_grad():
         sample = model.group_scores(leaves_train[:50_000])
         model.head_bias.copy_(sample.mean(0))  # start at each group's mean score
-        weights = 1.0 / sample.var(0).clamp_min(1e-12)  # (G,) per-group variance weights
+        weights = 1.0 / sample.var(0).clamp_min(1e-12)  # (G,) or (G, K) per-group (and class) variance weights
     optimizer = torch.optim.Adam(model.parameters(), lr=config.embedding_lr)
     generator = torch.Generator().manual_seed(config.seed)
     history, best, step = [], BestSnapshot(higher_is_better=False), 0

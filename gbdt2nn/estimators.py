@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import io
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +29,10 @@ from .distill import DistillConfig, OnlineConfig, TrainingData, distill, make_op
 from .embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
 from .io import read_json, start_save, verify_manifest, write_bytes_atomic, write_json_atomic, write_manifest
 from .joint import ExplanationConfig, make_explanation_term
-from .metrics import predict_raw
+from .metrics import predict_raw, score, softmax
 from .settings import Interval, Settings, refuse_renamed, setting
 from .shapley import background_sample, teacher_interventional_shap
-from .student import GBDT2NN, ServingStudent, export_onnx, feature_stats, feature_tensor
+from .student import GBDT2NN, ServingStudent, class_student, export_onnx, feature_stats, feature_tensor
 from .teacher import TEACHER_FILES, Teacher, TeacherConfig
 from .training import limit_threads
 
@@ -56,10 +57,10 @@ def carve_validation(
     y: np.ndarray,  # (n,) labels
     fraction: float,  # share of rows for validation
     seed: int,  # split seed
-    stratify: bool,  # keep the class shares (binary task)
+    stratify: bool,  # keep the class shares (a class task)
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, np.ndarray]:
     "Training and validation parts of (X, y), split by a seed."
-    n_valid = max(round(fraction * len(X)), 2 if stratify else 1)  # a stratified split needs a row of each class
+    n_valid = max(round(fraction * len(X)), len(np.unique(y)) if stratify else 1)  # a stratified split needs a row of each class
     if len(X) - n_valid < 2:
         raise ValueError(f"{len(X)} sample(s) are too few to carve a validation split from: pass X_valid and y_valid, "
                          "or more rows.")
@@ -106,7 +107,7 @@ def fit_student(
     mean, scale = feature_stats(X.to_numpy(np.float64))
     student = GBDT2NN(teacher.group_features, teacher.n_features, distill_config.hidden_sizes,
                       embedding_config.embedding_dim, distill_config.batch_norm, mean, scale, embedding.head_weight,
-                      embedding.head_bias, seed=distill_config.seed)
+                      embedding.head_bias, seed=distill_config.seed, n_outputs=teacher.n_outputs)
     train = TrainingData(feature_tensor(X.to_numpy(np.float64), mean), torch.as_tensor(y, dtype=torch.float32), leaves)
     generator = torch.Generator().manual_seed(distill_config.seed)
     rows = torch.randperm(len(X), generator=generator)[: configs["FitConfig"].background_size]
@@ -125,7 +126,7 @@ ESTIMATOR_FORMAT = "gbdt2nn-estimator-3"
 ESTIMATOR_FILES = [*TEACHER_FILES, "tensors.pt", "estimator.json"]
 
 def check_encoding(encoding, feature_names) -> dict:
-    "How raw columns become the model's features, checked: {'dates': [raw columns], 'categories': {feature: levels}}, and a binary target's raw 'target_levels'."
+    "How raw columns become the model's features, checked: {'dates': [raw columns], 'categories': {feature: levels}}, and a class target's raw 'target_levels'."
     if not isinstance(encoding, dict) or set(encoding) - {"dates", "categories", "target_levels"}:
         raise ValueError("an encoding is a dict with keys 'dates' (raw date columns), 'categories' (feature -> list "
                          "of levels) and optionally 'target_levels' ([negative, positive]), as `Dataset.encoding` gives.")
@@ -143,10 +144,10 @@ def check_encoding(encoding, feature_names) -> dict:
     checked = {"dates": list(dates), "categories": {column: list(levels) for column, levels in categories.items()}}
     if "target_levels" in encoding:
         levels = encoding["target_levels"]
-        if (not isinstance(levels, list) or len(levels) != 2 or levels[0] == levels[1]
+        if (not isinstance(levels, list) or len(levels) < 2 or len(set(levels)) != len(levels)
                 or not all(isinstance(v, (str, int, float)) for v in levels)):
-            raise ValueError("the encoding's 'target_levels' must be the binary target's two raw values, "
-                             "[negative, positive].")
+            raise ValueError("the encoding's 'target_levels' must be the class target's distinct raw values in code "
+                             "order: [negative, positive] for a binary target.")
         checked["target_levels"] = list(levels)
     return checked
 
@@ -209,10 +210,11 @@ def _estimator_from_files(cls, folder: Path, config: dict):
     model.online_history_ = list(config.get("online_history", []))
     model.encoding_ = check_encoding(config["encoding"], config["feature_names"])
     model.embedding_ = LeafEmbedding(model.teacher_.n_leaves, model.teacher_.groups, params["embedding_dim"],
-                                     model.teacher_.leaf_values)
+                                     model.teacher_.leaf_values, n_outputs=model.teacher_.n_outputs)
     student = config["student"]
     model.student_ = GBDT2NN([np.array(f, dtype=np.int64) for f in student["group_features"]], student["n_features"],
-                             student["hidden_sizes"], student["embedding_dim"], student["batch_norm"])
+                             student["hidden_sizes"], student["embedding_dim"], student["batch_norm"],
+                             n_outputs=student.get("n_outputs", 1))  # folders saved before multiclass have one output
     try:
         model.embedding_.load_state_dict(tensors["embedding"])
         model.student_.load_state_dict(tensors["student"])
@@ -312,13 +314,23 @@ class GBDT2NNBase(BaseEstimator):
 
     def _teacher(self, X, y, X_valid, y_valid, config: TeacherConfig) -> Teacher:
         "The given teacher (checked) or a new one fitted on the training split."
+        n_classes = len(self.classes_) if self._task == "multiclass" else 1
         if self.teacher is None:
-            return Teacher.fit(X, y, X_valid, y_valid, task=self._task, seed=self.seed, **config.fit_kwargs())
+            params = {"num_class": n_classes} if n_classes > 1 else None  # every class of y, seen in training or not
+            return Teacher.fit(X, y, X_valid, y_valid, task=self._task, seed=self.seed, params=params, **config.fit_kwargs())
         if not isinstance(self.teacher, Teacher):
             raise ValueError(f"teacher must be a gbdt2nn Teacher (wrap a LightGBM model with Teacher.from_booster); "
                              f"got {type(self.teacher).__name__}.")
         if self.teacher.task != self._task:
             raise ValueError(f"the teacher was fitted for task {self.teacher.task!r}, not {self._task!r}.")
+        if self.teacher.n_outputs != n_classes:
+            raise ValueError(f"the teacher scores {self.teacher.n_outputs} classes, but y has {n_classes}.")
+        if n_classes > 1:  # the teacher's class k must be classes_[k]: a permuted order predicts worse than the class shares
+            shares = np.bincount(y.astype(int), minlength=n_classes) / len(y)
+            if score("multiclass", y_valid, self.teacher.raw_score(X_valid)) > -np.mean(np.log(np.maximum(shares[y_valid.astype(int)], 1e-12))):
+                warnings.warn("the given teacher predicts the validation labels worse than their class shares do: its "
+                              f"class k must be classes_[k], the k-th of the sorted labels {self.classes_.tolist()}. "
+                              "Fit with the labels the teacher was trained on.", UserWarning, stacklevel=3)
         as_frame(X.iloc[:1], self.teacher.feature_names)
         return self.teacher
 
@@ -331,7 +343,7 @@ class GBDT2NNBase(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         if X_valid is None:
             X, y, X_valid, y_valid = carve_validation(X, y, configs["FitConfig"].valid_fraction, self.seed,
-                                                      self._task == "binary")
+                                                      self._task != "regression")
         else:
             X_valid = as_frame(X_valid, list(X.columns), what="X_valid", owner=type(self).__name__)
             y_valid = self._labels(y_valid, len(X_valid), "y_valid")
@@ -382,13 +394,13 @@ class GBDT2NNBase(BaseEstimator):
 
     @with_threads
     def raw_score(self, X) -> np.ndarray:
-        "(n,) the student's raw score: logit (binary) or value (regression)."
+        "(n,) the student's raw score: logit (binary) or value (regression); (n, K) logits for K classes."
         check_is_fitted(self, "student_")
         return predict_raw(self.student_, self.to_tensor(X)).numpy().astype(np.float64)
 
     @with_threads
     def explain(self, X, method: str = "integrated_gradients", by_group: bool = False, background=None, **options):
-        "The student's attributions of X as a `shap.Explanation` (values (n, d), or (n, G, d) with by_group)."
+        "The student's attributions of X as a `shap.Explanation`: values (n, d), or (n, G, d) with by_group; K classes add a last axis (one logit each)."
         import shap
         check_is_fitted(self, "student_")
         x = self.to_tensor(X)
@@ -398,10 +410,14 @@ class GBDT2NNBase(BaseEstimator):
             background = self.to_tensor(background)
             if method == "shapley":
                 options.setdefault("n_background", len(background))
-        result = attribute(self.student_, x, method, background, by_group=by_group, **options)
-        return shap.Explanation(values=result.values, base_values=np.full(len(x), result.base_value),
+        results = [attribute(class_student(self.student_, c), x, method, background, by_group=by_group, **options)
+                   for c in range(self.student_.n_outputs)]  # one game per class logit
+        stack = lambda parts: parts[0] if len(parts) == 1 else np.stack(parts, -1)
+        errors = [r.standard_error for r in results]
+        base = np.tile([r.base_value for r in results], (len(x), 1))  # (n, 1) or (n, K)
+        return shap.Explanation(values=stack([r.values for r in results]), base_values=base[:, 0] if len(results) == 1 else base,
                                 data=x.numpy().astype(np.float64), feature_names=list(self.feature_names_in_),
-                                error_std=result.standard_error)
+                                error_std=None if errors[0] is None else stack(errors))
 
     @with_threads
     def explain_teacher(self, X, game: str = "interventional", by_group: bool = False, n_background: int = 16,
@@ -418,9 +434,10 @@ class GBDT2NNBase(BaseEstimator):
         else:
             background = background_sample(self.background_raw_, n_background=n_background, seed=seed).numpy()
             values = teacher_interventional_shap(self.teacher_, rows, background, by_group)
-            base = float(self.teacher_.booster.predict(background, raw_score=True).mean())
-        return shap.Explanation(values=values, base_values=np.full(len(rows), base), data=rows,
-                                feature_names=list(self.feature_names_in_))
+            base = self.teacher_.booster.predict(background, raw_score=True).mean(0)
+        base = np.tile(base, (len(rows), 1))  # (n, 1) or (n, K)
+        return shap.Explanation(values=values, base_values=base[:, 0] if self.teacher_.n_outputs == 1 else base,
+                                data=rows, feature_names=list(self.feature_names_in_))
 
     # -- saving ---------------------------------------------------------------------------------
     def save(self, folder: str | Path, encoding: dict | None = None) -> Path:
@@ -445,8 +462,12 @@ class GBDT2NNBase(BaseEstimator):
 
 # %% ../nbs/15_estimators.ipynb #5f0a89e2
 class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):
-    "GBDT2NN for binary classification, with scikit-learn's classifier interface."
-    _task = "binary"
+    "GBDT2NN for binary and multiclass classification, with scikit-learn's classifier interface."
+
+    @property
+    def _task(self) -> str:
+        "'multiclass' when fitted on three or more classes, else 'binary'."
+        return "multiclass" if len(getattr(self, "classes_", ())) > 2 else "binary"
 
     def partial_fit(self, X, y, classes=None):
         "Continue training the fitted student on new rows; `classes`, when given, must be the fitted `classes_`."
@@ -465,37 +486,40 @@ class GBDT2NNClassifier(ClassifierMixin, GBDT2NNBase):
             raise ValueError(f"Unknown label type: continuous. {what} holds continuous values; a classifier needs class "
                              "labels (use GBDT2NNRegressor for a continuous target).")
         classes = np.unique(values)
-        if len(classes) > 2:
-            raise ValueError(f"Only binary classification is supported. {what} has {len(classes)} classes: multiclass "
-                             "classification is not supported yet (GBDT2NNClassifier is binary).")
         if what == "y":
             self.classes_ = classes
         unknown = [c for c in classes.tolist() if c not in self.classes_.tolist()]
         if unknown:
             raise ValueError(f"{what} has classes {classes.tolist()}, but the model's classes (those of fit's y) are "
                              f"{self.classes_.tolist()}: {unknown} are new, and a fitted model's classes are fixed.")
+        if self._task == "multiclass":  # class codes: the index in classes_
+            return as_label(np.searchsorted(self.classes_, values).astype(float), n_rows,
+                            "regression" if one_class_ok else "multiclass", what)
         mapped = (values == self.classes_[-1]).astype(float) if len(self.classes_) == 2 else values
         # the 0/1 labels checked for shape and values; fit and validation also need both classes in them
         return as_label(mapped, n_rows, "regression" if one_class_ok else "binary", what)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # binary only, for now
+        tags.classifier_tags.multi_class = True
         return tags
 
     def decision_function(self, X) -> np.ndarray:
-        "(n,) the student's logit of the positive class `classes_[1]`."
+        "(n,) the student's logit of the positive class `classes_[1]`; (n, K) logits, columns in the order of `classes_`."
         return self.raw_score(X)
 
     def predict_proba(self, X) -> np.ndarray:
-        "(n, 2) class probabilities, columns in the order of `classes_`."
-        positive = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        "(n, K) class probabilities, columns in the order of `classes_` (K = 2 for a binary model)."
+        logits = self.decision_function(X)
+        if logits.ndim == 2:
+            return softmax(logits)
+        positive = 1.0 / (1.0 + np.exp(-logits))
         return np.column_stack([1.0 - positive, positive])
 
     def predict(self, X) -> np.ndarray:
         "(n,) predicted class labels."
-        positive = self.decision_function(X) > 0
-        return self.classes_[positive.astype(int)]
+        logits = self.decision_function(X)
+        return self.classes_[np.argmax(logits, 1) if logits.ndim == 2 else (logits > 0).astype(int)]
 
 class GBDT2NNRegressor(RegressorMixin, GBDT2NNBase):
     "GBDT2NN for regression, with scikit-learn's regressor interface."

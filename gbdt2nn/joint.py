@@ -74,6 +74,7 @@ def teacher_attributions(
         if path is not None:
             write_array_atomic(path, values)
     expected = (len(X), teacher.n_groups, teacher.n_features) if by_group else (len(X), teacher.n_features)
+    expected += (teacher.n_outputs,) if teacher.n_outputs > 1 else ()  # K classes: a class axis last
     if values.shape != expected:
         raise ValueError(f"cached attributions {path} have shape {values.shape}, expected {expected}: delete the file.")
     if not np.isfinite(values).all():
@@ -87,13 +88,14 @@ def differentiable_attribution(
     baseline: torch.Tensor,  # (1, d) the background mean
     method: str = "grad_input",  # 'grad_input' or 'integrated_gradients'
     n_steps: int = 4,  # integrated-gradients steps
+    output: int | None = None,  # for a K-output student: the class logit explained
 ) -> torch.Tensor:
     "(G, k, n) per-group slot attributions, differentiable in the student's parameters."
     was_training = student.training
     student.eval()
     try:
         alphas = torch.ones(1) if method == "grad_input" else midpoints(n_steps)
-        return path_attributions(student, x, baseline, alphas, create_graph=True, chunk=1 << 30)
+        return path_attributions(student, x, baseline, alphas, create_graph=True, chunk=1 << 30, output=output)
     finally:
         student.train(was_training)
 
@@ -107,19 +109,20 @@ class ExplanationTerm:
         config: ExplanationConfig,  # settings
         student: GBDT2NN,  # the student (for its feature slots)
         row_index: np.ndarray,  # (m,) training rows that have teacher attributions
-        targets: np.ndarray,  # (m, d) or (m, G, d) teacher TreeSHAP of those rows
+        targets: np.ndarray,  # (m, d) or (m, G, d) teacher TreeSHAP of those rows; a class axis last for K classes
         n_train: int,  # training rows in all
         baseline: torch.Tensor,  # (1, d) background mean (raw features)
     ):
-        self.config = config
+        self.config, self.n_outputs = config, student.n_outputs
         position = torch.full((n_train,), -1, dtype=torch.long)
         position[torch.as_tensor(row_index)] = torch.arange(len(row_index))
         self.position = position  # (n_train,) row -> index into targets, -1 if none
         targets = torch.as_tensor(targets, dtype=torch.float32)
-        if config.explanation_by_group:  # teacher group SHAP gathered into each group's input slots: (m, G, k)
-            targets = gather_slots(student, targets)
+        if config.explanation_by_group:  # teacher group SHAP gathered into each group's input slots: (m, G, k [, K])
+            targets = (gather_slots(student, targets) if self.n_outputs == 1 else
+                       torch.stack([gather_slots(student, targets[..., c]) for c in range(self.n_outputs)], -1))
             self.mask = slot_mask(student)  # (G, k) real slots
-            self.scale = float(targets.pow(2).sum() / (self.mask.sum() * len(targets))) ** 0.5
+            self.scale = float(targets.pow(2).sum() / (self.mask.sum() * len(targets) * self.n_outputs)) ** 0.5
         else:
             self.scale = float(targets.pow(2).mean()) ** 0.5
         self.targets = targets / max(self.scale, 1e-12)
@@ -139,8 +142,15 @@ class ExplanationTerm:
         if not bool(have.any()):
             return torch.zeros((), device=device)
         target = self.targets[position[have].cpu()].to(device)
-        slots = differentiable_attribution(student, x[have], self.baseline.to(device), self.config.explanation_method,
-                                           self.config.explanation_steps) / self.scale  # (G, k, n)
+        if self.n_outputs == 1:
+            return self._loss(student, x[have], target, None)
+        return sum(self._loss(student, x[have], target[..., c], c) for c in range(self.n_outputs)) / self.n_outputs
+
+    def _loss(self, student: GBDT2NN, x: torch.Tensor, target: torch.Tensor, output: int | None) -> torch.Tensor:
+        "L_exp of rows x (n, d) against their scaled targets (n, d) or (n, G, k), for one output."
+        device = x.device
+        slots = differentiable_attribution(student, x, self.baseline.to(device), self.config.explanation_method,
+                                           self.config.explanation_steps, output) / self.scale  # (G, k, n)
         if self.config.explanation_by_group:
             student_values, mask = slots.permute(2, 0, 1), self.mask.to(device)  # (n, G, k)
             if self.config.explanation_loss == "mse":

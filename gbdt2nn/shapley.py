@@ -216,8 +216,15 @@ def teacher_interventional_shap(
     background,  # (m, d) background rows, raw (the same rows the student's game uses)
     by_group: bool = False,  # per-group values (n, G, d)
 ) -> np.ndarray:
-    "The teacher's exact interventional TreeSHAP against the background: (n, d), or (n, G, d) by group."
+    "The teacher's exact interventional TreeSHAP against the background: (n, d), or (n, G, d) by group; K classes add a last axis."
     rows, base = teacher.matrix(X), np.asarray(background, dtype=np.float64)
     if base.ndim != 2 or base.shape[1] != teacher.n_features or len(base) == 0:
         raise ValueError(f"background must have shape (m >= 1, {teacher.n_features}); got {base.shape}.")
-    return interventional_tree_shap(teacher.booster, rows, base, teacher.group_of_tree if by_group else None)
+    K = teacher.n_outputs
+    if K == 1:
+        return interventional_tree_shap(teacher.booster, rows, base, teacher.group_of_tree if by_group else None)
+    cell = (teacher.group_of_tree * K if by_group else 0) + teacher.tree_class  # (T,) the (group, class) of each tree
+    values = interventional_tree_shap(teacher.booster, rows, base, cell)  # (n, [G] K, d)
+    if by_group:
+        return values.reshape(len(rows), teacher.n_groups, K, -1).transpose(0, 1, 3, 2)  # (n, G, d, K)
+    return values.transpose(0, 2, 1)  # (n, d, K)

@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['feature_tensor', 'feature_stats', 'feature_slots', 'GBDT2NN', 'slot_values', 'slot_scale', 'slot_mask',
-           'scatter_slots', 'gather_slots', 'ServingStudent', 'export_onnx']
+__all__ = ['feature_tensor', 'feature_stats', 'feature_slots', 'GBDT2NN', 'class_student', 'slot_values', 'slot_scale',
+           'slot_mask', 'scatter_slots', 'gather_slots', 'ServingStudent', 'export_onnx']
 
 # %% ../nbs/08_student.ipynb #90ee7aa3
 def feature_tensor(
@@ -62,10 +62,11 @@ class GBDT2NN(nn.Module):
         head_weight: torch.Tensor | None = None,  # (G, E) w_g, from the leaf-embedding heads
         head_bias: torch.Tensor | None = None,  # (G,) b_g
         seed: int = 0,  # initialisation seed
+        n_outputs: int = 1,  # K: 1 (a raw score), or the classes (heads (G, K, E), logits (n, K))
     ):
         super().__init__()
         G = len(group_features)
-        self.n_groups, self.n_features, self.embedding_dim = G, n_features, embedding_dim
+        self.n_groups, self.n_features, self.embedding_dim, self.n_outputs = G, n_features, embedding_dim, n_outputs
         self.hidden_sizes, self.batch_norm = tuple(int(h) for h in hidden_sizes), batch_norm
         self.register_buffer("slots", feature_slots(group_features, n_features))  # (G, k)
         self.register_buffer("feature_mean", torch.as_tensor(np.zeros(n_features) if feature_mean is None else feature_mean, dtype=torch.float32))
@@ -83,9 +84,13 @@ class GBDT2NN(nn.Module):
                 self.norm_biases.append(nn.Parameter(torch.zeros(G * n_out)))
                 self.register_buffer(f"running_mean_{i}", torch.zeros(G * n_out))
                 self.register_buffer(f"running_var_{i}", torch.ones(G * n_out))
-        self.head_weight = nn.Parameter(torch.randn(G, embedding_dim, generator=generator) / np.sqrt(embedding_dim)
-                                        if head_weight is None else head_weight.detach().clone().float())  # (G, E)
-        self.head_bias = nn.Parameter(torch.zeros(G) if head_bias is None else head_bias.detach().clone().float())  # (G,)
+        heads = (G,) if n_outputs == 1 else (G, n_outputs)  # one head per group, or K
+        if head_weight is not None and tuple(head_weight.shape) != (*heads, embedding_dim):
+            raise ValueError(f"head_weight has shape {tuple(head_weight.shape)}; a student of {G} groups, {n_outputs} "
+                             f"output(s) and embedding_dim {embedding_dim} needs {(*heads, embedding_dim)}.")
+        self.head_weight = nn.Parameter(torch.randn(*heads, embedding_dim, generator=generator) / np.sqrt(embedding_dim)
+                                        if head_weight is None else head_weight.detach().clone().float())  # (G, [K,] E)
+        self.head_bias = nn.Parameter(torch.zeros(heads) if head_bias is None else head_bias.detach().clone().float())  # (G, [K])
 
     def group_inputs(self, x: torch.Tensor) -> torch.Tensor:
         "(G, k, n) standardised inputs of each group, rows last."
@@ -138,11 +143,13 @@ class GBDT2NN(nn.Module):
         return layers
 
     def group_outputs_from_hidden(self, h: torch.Tensor) -> torch.Tensor:
-        "(n, G) group outputs o_g = w_gᵀ N_g + b_g from hidden (G, E, n)."
-        return torch.baddbmm(self.head_bias.view(-1, 1, 1), self.head_weight.unsqueeze(1), h).squeeze(1).t()
+        "(n, G), or (n, G, K), group outputs o_g = w_gᵀ N_g + b_g from hidden (G, E, n)."
+        if self.n_outputs == 1:
+            return torch.baddbmm(self.head_bias.view(-1, 1, 1), self.head_weight.unsqueeze(1), h).squeeze(1).t()
+        return torch.baddbmm(self.head_bias.unsqueeze(2), self.head_weight, h).permute(2, 0, 1)  # (G, K, n) to (n, G, K)
 
     def group_outputs(self, x: torch.Tensor) -> torch.Tensor:
-        "(n, G) each group's output o_g(x)."
+        "(n, G), or (n, G, K), each group's output o_g(x)."
         return self.group_outputs_from_hidden(self.hidden(x))
 
     def embeddings(self, x: torch.Tensor) -> torch.Tensor:
@@ -150,14 +157,30 @@ class GBDT2NN(nn.Module):
         return self.hidden(x).permute(2, 0, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        "(n,) raw score ŷ_raw(x) = Σ_g o_g(x) of raw features (n, d)."
+        "(n,) raw score ŷ_raw(x) = Σ_g o_g(x) of raw features (n, d); (n, K) logits for K classes."
         return self.group_outputs(x).sum(1)
 
     def config(self) -> dict:
         "The constructor's shape arguments, as JSON-ready values."
         slots = self.slots.cpu().numpy()
         return {"group_features": [row[row < self.n_features].tolist() for row in slots], "n_features": self.n_features,
-                "hidden_sizes": list(self.hidden_sizes), "embedding_dim": self.embedding_dim, "batch_norm": self.batch_norm}
+                "hidden_sizes": list(self.hidden_sizes), "embedding_dim": self.embedding_dim, "batch_norm": self.batch_norm,
+                "n_outputs": self.n_outputs}
+
+# %% ../nbs/08_student.ipynb #a2e75fb4
+def class_student(model: GBDT2NN, output: int) -> GBDT2NN:
+    "A one-output copy of `model` that computes its logit `output` (model itself when it has one output)."
+    if model.n_outputs == 1:
+        return model
+    if not 0 <= output < model.n_outputs:
+        raise ValueError(f"output must be in 0..{model.n_outputs - 1}; got {output}.")
+    shape = model.config()
+    view = GBDT2NN([np.asarray(f, dtype=np.int64) for f in shape["group_features"]], model.n_features,
+                   model.hidden_sizes, model.embedding_dim, model.batch_norm).to(model.head_weight.device)
+    state = dict(model.state_dict())
+    state["head_weight"], state["head_bias"] = model.head_weight[:, output], model.head_bias[:, output]
+    view.load_state_dict({name: value.detach().clone() for name, value in state.items()})
+    return view.train(model.training)
 
 # %% ../nbs/08_student.ipynb #d0f0ce3e
 def slot_values(model: GBDT2NN, x: torch.Tensor) -> torch.Tensor:
@@ -193,7 +216,7 @@ class ServingStudent(nn.Module):
         self,
         student: GBDT2NN,  # a fitted student, in eval mode
         fill_values: np.ndarray,  # (d,) the value of a missing or infinite feature (the training mean)
-        task: str,  # 'binary': also probabilities (n, 2) and label (n,) index; 'regression': also prediction (n,)
+        task: str,  # 'binary' / 'multiclass': also probabilities (n, 2) / (n, K) and label (n,) index; 'regression': also prediction (n,)
     ):
         super().__init__()
         self.student, self.task = student.eval(), task
@@ -201,12 +224,14 @@ class ServingStudent(nn.Module):
 
     def output_names(self) -> list[str]:
         "Names of the outputs, in order."
-        return ["raw_score", "probabilities", "label"] if self.task == "binary" else ["raw_score", "prediction"]
+        return ["raw_score", "prediction"] if self.task == "regression" else ["raw_score", "probabilities", "label"]
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         "Outputs for rows x (n, d) of raw float32 features."
         x = torch.where(torch.isfinite(x), x, self.fill_values)
-        raw = self.student(x)  # (n,)
+        raw = self.student(x)  # (n,), or (n, K) logits
+        if self.task == "multiclass":
+            return raw, torch.softmax(raw, 1), torch.argmax(raw, 1)
         if self.task != "binary":
             return raw, raw
         positive = torch.sigmoid(raw)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import torch
 from tqdm.auto import tqdm
 
 from .agreement import HEADLINE_METRICS, global_importance_baseline, headline
@@ -20,13 +21,15 @@ from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from .io import read_json, verify_manifest, write_array_atomic, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
+from .student import class_student
 from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
 __all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'HEADLINE_FIGURES',
-           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'fidelity', 'evaluate_student',
-           'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study', 'attribution_seconds',
-           'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
+           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'fidelity', 'student_shapley',
+           'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study',
+           'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run',
+           'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -82,14 +85,21 @@ GAMES = ("same", "path")
 class ExplainedRows:
     "Rows to explain, with the teacher's raw scores and its explanations in both games."
     X: pd.DataFrame  # (n, d) rows
-    teacher_raw: np.ndarray  # (n,) the teacher's raw scores
-    same: np.ndarray  # (n, d) interventional TreeSHAP on the study's background rows
-    path: np.ndarray  # (n, d) path TreeSHAP
+    teacher_raw: np.ndarray  # (n,) the teacher's raw scores; (n, K) logits for K classes
+    same: np.ndarray  # (n, d) interventional TreeSHAP on the study's background rows; (n, d, K)
+    path: np.ndarray  # (n, d) path TreeSHAP; (n, d, K)
 
 def fidelity(student_raw: np.ndarray, teacher_raw: np.ndarray) -> float:
-    "R² of the student's raw scores against the teacher's."
-    centred = teacher_raw - teacher_raw.mean()
+    "R² of the student's raw scores against the teacher's (over all K logits, each centred on its mean)."
+    centred = teacher_raw - teacher_raw.mean(0)
     return float(1 - ((student_raw - teacher_raw) ** 2).sum() / max((centred ** 2).sum(), 1e-300))
+
+def student_shapley(model, X: pd.DataFrame, background: torch.Tensor) -> np.ndarray:
+    "(n, d), or (n, d, K), the student's exact Shapley values of rows X against the background rows (m, d), one game per logit."
+    x = model.to_tensor(X)
+    values = [attribute(class_student(model.student_, c), x, "shapley", background, n_background=len(background)).values
+              for c in range(model.student_.n_outputs)]
+    return values[0] if len(values) == 1 else np.stack(values, -1)
 
 def evaluate_student(
     model,  # a fitted estimator
@@ -108,7 +118,7 @@ def evaluate_student(
     for part, rows in parts.items():
         prefix = "" if part == "test" else f"{part}_"
         shapley_start = time.perf_counter()
-        values = attribute(model.student_, model.to_tensor(rows.X), "shapley", base, n_background=len(base)).values
+        values = student_shapley(model, rows.X, base)
         if part == "test":
             record["shapley_rows_per_s"] = len(rows.X) / (time.perf_counter() - shapley_start)
             test_values = values
@@ -181,7 +191,7 @@ def run_study(
     settings = StudySettings() if settings is None else settings
     plan = study_plan(weights, seeds, variants)
     X_train, y_train, background = study_rows(ds, settings)
-    estimator = GBDT2NNClassifier if ds.task == "binary" else GBDT2NNRegressor
+    estimator = GBDT2NNRegressor if ds.task == "regression" else GBDT2NNClassifier
     start = time.perf_counter()
     teacher = Teacher.fit(X_train, y_train, ds.X_valid, ds.y_valid, task=ds.task,
                           **TeacherConfig.from_params(settings.estimator).fit_kwargs())

@@ -18,8 +18,9 @@ from .io import read_json, start_save, verify_manifest, write_json_atomic, write
 from .settings import Interval, OneOf, Settings, setting
 
 # %% auto #0
-__all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'top_features', 'reorder_trees', 'grouped_tree_shap',
-           'TeacherConfig', 'lightgbm_names', 'Teacher', 'save_teacher', 'load_teacher']
+__all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'round_groups', 'top_features', 'reorder_trees',
+           'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher', 'save_teacher',
+           'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
 def _read_tree(
@@ -81,6 +82,17 @@ def make_groups(
     order = np.random.default_rng(seed).permutation(n_trees) if grouping == "random" else np.arange(n_trees)
     return [np.sort(part) for part in np.array_split(order, min(n_groups, n_trees))]
 
+def round_groups(
+    n_trees: int,  # T = rounds × K
+    n_outputs: int,  # K, trees per boosting round (1 for a single output)
+    n_groups: int,  # G asked for; at most T / K are made
+    grouping: str = "random",  # as in `make_groups`
+    seed: int = 0,  # seed of the shuffle
+) -> list[np.ndarray]:
+    "Tree ids per group, each group a set of whole boosting rounds (all K trees of each round)."
+    rounds = make_groups(n_trees // n_outputs, n_groups, grouping, seed)
+    return [(r[:, None] * n_outputs + np.arange(n_outputs)).ravel() for r in rounds]
+
 # %% ../nbs/04_teacher.ipynb #984f1fa9
 def top_features(
     split_gain: np.ndarray,  # (T, d) total split gain per tree and feature
@@ -108,16 +120,24 @@ def reorder_trees(booster: lgb.Booster, order: np.ndarray) -> lgb.Booster:
     head = re.sub(r"\ntree_sizes=[^\n]*", "", head)  # sizes change with the numbering; LightGBM can do without
     return lgb.Booster(model_str=head + "\n" + "\n\n\n".join(renumbered) + "\n\n\nend of trees" + tail)
 
+def by_class(contrib: np.ndarray, n_outputs: int) -> np.ndarray:
+    "LightGBM's `pred_contrib` (n, K (d + 1)) as (n, d + 1) for one output or (n, d + 1, K) for K classes."
+    if n_outputs == 1:
+        return contrib
+    return contrib.reshape(len(contrib), n_outputs, -1).transpose(0, 2, 1)
+
 def grouped_tree_shap(
     grouped: lgb.Booster,  # the model with its trees in group order (`reorder_trees`)
-    group_sizes: list[int],  # trees per group, in that order
+    group_sizes: list[int],  # boosting rounds per group, in that order (trees, for one output)
     X: np.ndarray,  # (n, d) rows
 ) -> np.ndarray:
-    "(n, G, d) TreeSHAP of each group's trees alone: one `pred_contrib` call per contiguous range of trees."
-    out = np.empty((len(X), len(group_sizes), grouped.num_feature()))
+    "(n, G, d), or (n, G, d, K), TreeSHAP of each group's trees alone: one `pred_contrib` call per contiguous range of rounds."
+    n_outputs = grouped.num_model_per_iteration()
+    out = np.empty((len(X), len(group_sizes), grouped.num_feature(), n_outputs)[: 4 if n_outputs > 1 else 3])
     start = 0
     for g, size in enumerate(group_sizes):
-        out[:, g] = grouped.predict(X, pred_contrib=True, start_iteration=start, num_iteration=size)[:, :-1]
+        contrib = grouped.predict(X, pred_contrib=True, start_iteration=start, num_iteration=size)
+        out[:, g] = by_class(contrib, n_outputs)[:, :-1]
         start += size
     return out
 
@@ -152,17 +172,19 @@ class Teacher:
 
     def __init__(
         self,
-        booster: lgb.Booster,  # a fitted single-output LightGBM booster
-        task: str,  # 'binary' or 'regression'
-        n_groups: int = 20,  # G, number of tree groups (fewer if there are fewer trees)
+        booster: lgb.Booster,  # a fitted LightGBM booster: one output, or K classes (multiclass softmax)
+        task: str,  # 'binary', 'multiclass' or 'regression'
+        n_groups: int = 20,  # G, number of tree groups (fewer if there are fewer boosting rounds)
         features_per_group: int = 10,  # k, features each group's network reads
         grouping: str = "random",  # 'random' or 'contiguous'
         seed: int = 0,  # seed of the random grouping
         groups: list | None = None,  # explicit tree ids per group (overrides grouping)
         feature_names: list[str] | None = None,  # column names of X (LightGBM's own names when None)
     ):
-        if booster.num_model_per_iteration() != 1:
-            raise ValueError("multiclass LightGBM models are not supported yet: use a binary or regression model.")
+        self.n_outputs = booster.num_model_per_iteration()  # K: 1, or the number of classes
+        if (self.n_outputs > 1) != (task == "multiclass"):
+            raise ValueError(f"a LightGBM model with {self.n_outputs} output(s) per round cannot be a {task!r} teacher: "
+                             "a multiclass model needs task='multiclass', and task='multiclass' a multiclass model.")
         if features_per_group < 1:
             raise ValueError(f"features_per_group must be at least 1; got {features_per_group}.")
         self.booster, self.task = booster, check_task(task)
@@ -172,7 +194,11 @@ class Teacher:
             raise ValueError(f"got {len(self.feature_names)} feature names for a model of {booster.num_feature()} features.")
         self.tables = tree_tables(booster)
         self.groups = ([np.asarray(g, dtype=np.int64) for g in groups] if groups is not None
-                       else make_groups(self.n_trees, n_groups, grouping, seed))
+                       else round_groups(self.n_trees, self.n_outputs, n_groups, grouping, seed))
+        if any(len(g) % self.n_outputs or np.any(g.reshape(-1, self.n_outputs) % self.n_outputs != np.arange(self.n_outputs))
+               for g in self.groups):
+            raise ValueError(f"each group of a {self.n_outputs}-class teacher must hold whole boosting rounds "
+                             "(the K trees t, t + 1, ..., t + K - 1 of a round, t a multiple of K), in order.")
         self.group_features = top_features(self.tables["split_gain"], self.groups, min(features_per_group, self.n_features))
         self.group_of_tree = np.empty(self.n_trees, dtype=np.int64)  # (T,) group id of each tree
         for g, trees in enumerate(self.groups):
@@ -192,7 +218,10 @@ class Teacher:
         X_valid = as_frame(X_valid, list(X_train.columns), what="X_valid")
         y_train = as_label(y_train, len(X_train), task, "y_train")
         y_valid = as_label(y_valid, len(X_valid), task, "y_valid")
-        settings = {"objective": "binary" if task == "binary" else "regression", "num_leaves": num_leaves,
+        objective = {"binary": {"objective": "binary"}, "regression": {"objective": "regression"},
+                     "multiclass": {"objective": "multiclass",
+                                    "num_class": int(max(y_train.max(), y_valid.max())) + 1}}[task]
+        settings = {**objective, "num_leaves": num_leaves,
                     "learning_rate": learning_rate, "seed": seed, "deterministic": True, "force_row_wise": True,
                     "verbose": -1, **(params or {})}
         names = [str(c) for c in X_train.columns]  # the user's names, kept by the teacher
@@ -216,9 +245,13 @@ class Teacher:
         booster = model.booster_ if isinstance(model, lgb.LGBMModel) else model
         if not isinstance(booster, lgb.Booster):
             raise ValueError(f"expected a lightgbm.Booster or a fitted LGBMModel; got {type(model).__name__}.")
+        objective = str(booster.params.get("objective", "") or booster.dump_model().get("objective", ""))
+        if objective.startswith(("multiclassova", "multiclass_ova", "ova", "ovr")):
+            raise ValueError("one-vs-all multiclass LightGBM models are not supported: their K scores are separate "
+                             "binary logits, not the softmax logits the student learns. Use objective='multiclass'.")
         if task is None:
-            objective = str(booster.params.get("objective", "") or booster.dump_model().get("objective", ""))
-            task = "binary" if objective.startswith(("binary", "cross_entropy", "xentropy")) else "regression"
+            task = ("binary" if objective.startswith(("binary", "cross_entropy", "xentropy"))
+                    else "multiclass" if booster.num_model_per_iteration() > 1 else "regression")
         return cls(booster, task, n_groups, features_per_group, grouping, seed)
 
     n_trees = property(lambda self: self.booster.num_trees(), doc="T, the number of trees.")
@@ -226,23 +259,41 @@ class Teacher:
     n_groups = property(lambda self: len(self.groups), doc="G, the number of (non-empty) tree groups.")
     leaf_values = property(lambda self: self.tables["leaf_values"], doc="(T, L) leaf values, zero-padded.")
     n_leaves = property(lambda self: self.tables["n_leaves"], doc="(T,) number of leaves per tree.")
-    expected_value = property(lambda self: float(self.tables["root_values"].sum()),
-                              doc="E[f(X)] over the training data, TreeSHAP's base value (raw score).")
+    tree_class = property(lambda self: np.arange(self.n_trees) % self.n_outputs,
+                          doc="(T,) the output (class) each tree scores: 0 for one output.")
+
+    @property
+    def expected_value(self):
+        "E[f(X)] over the training data, TreeSHAP's base value (raw score): a float, or (K,) for K classes."
+        per_class = np.bincount(self.tree_class, weights=self.tables["root_values"], minlength=self.n_outputs)
+        return float(per_class[0]) if self.n_outputs == 1 else per_class
+
+    def group_membership(self) -> np.ndarray:
+        "(T, G) one-hot group of each tree, or (T, G K) one-hot (group, class) for K classes."
+        membership = np.zeros((self.n_trees, self.n_groups * self.n_outputs))
+        membership[np.arange(self.n_trees), self.group_of_tree * self.n_outputs + self.tree_class] = 1.0
+        return membership
+
+    def _per_output(self, values: np.ndarray) -> np.ndarray:
+        "(..., G K) as (..., G, K) for K classes; unchanged for one output."
+        return values if self.n_outputs == 1 else values.reshape(*values.shape[:-1], self.n_groups, self.n_outputs)
 
     def group_expected_values(self) -> np.ndarray:
-        "(G,) each group's share of the expected value."
-        return np.bincount(self.group_of_tree, weights=self.tables["root_values"], minlength=self.n_groups)
+        "(G,), or (G, K), each group's share of the expected value."
+        if self.n_outputs == 1:
+            return np.bincount(self.group_of_tree, weights=self.tables["root_values"], minlength=self.n_groups)
+        return self._per_output(self.tables["root_values"] @ self.group_membership())
 
     def matrix(self, X) -> np.ndarray:
         "X checked against the training columns, as a float64 array (n, d)."
         return as_frame(X, self.feature_names).to_numpy(np.float64)
 
     def raw_score(self, X) -> np.ndarray:
-        "(n,) raw score f(x): the logit for binary, the value for regression."
+        "(n,) raw score f(x): the logit for binary, the value for regression; (n, K) logits for K classes."
         return self.booster.predict(self.matrix(X), raw_score=True)
 
     def predict(self, X) -> np.ndarray:
-        "(n,) probability of the positive class (binary) or the predicted value (regression)."
+        "(n,) probability of the positive class (binary) or the predicted value (regression); (n, K) class probabilities."
         return self.booster.predict(self.matrix(X))
 
     def leaf_indices(self, X) -> np.ndarray:
@@ -250,32 +301,30 @@ class Teacher:
         return self.booster.predict(self.matrix(X), pred_leaf=True).astype(np.int64).reshape(-1, self.n_trees)
 
     def group_scores(self, X) -> np.ndarray:
-        "(n, G) each group's score f_g(x); the rows sum to `raw_score(X)`."
+        "(n, G), or (n, G, K), each group's score f_g(x); summed over groups, `raw_score(X)`."
         values = self.leaf_values[np.arange(self.n_trees), self.leaf_indices(X)]  # (n, T)
-        membership = np.zeros((self.n_trees, self.n_groups))  # (T, G) one-hot group of each tree
-        membership[np.arange(self.n_trees), self.group_of_tree] = 1.0
-        return values @ membership
+        return self._per_output(values @ self.group_membership())
 
     def shap(self, X) -> np.ndarray:
-        "(n, d) TreeSHAP attributions (LightGBM `pred_contrib` without its bias column)."
-        return self.booster.predict(self.matrix(X), pred_contrib=True)[:, :-1]
+        "(n, d), or (n, d, K), TreeSHAP attributions (LightGBM `pred_contrib` without its bias column)."
+        return by_class(self.booster.predict(self.matrix(X), pred_contrib=True), self.n_outputs)[:, :-1]
 
     def group_shap(self, X) -> np.ndarray:
-        "(n, G, d) TreeSHAP of each group's trees alone; sums over groups to `shap(X)`."
+        "(n, G, d), or (n, G, d, K), TreeSHAP of each group's trees alone; sums over groups to `shap(X)`."
         if self._grouped_booster is None:
             self._grouped_booster = reorder_trees(self.booster, np.concatenate(self.groups))
-        return grouped_tree_shap(self._grouped_booster, [len(g) for g in self.groups], self.matrix(X))
+        return grouped_tree_shap(self._grouped_booster, [len(g) // self.n_outputs for g in self.groups], self.matrix(X))
 
     def saabas(self, X) -> np.ndarray:
-        "(n, d) Saabas path attributions; rows sum to raw_score(X) - expected_value."
+        "(n, d), or (n, d, K), Saabas path attributions; they sum to raw_score(X) - expected_value."
         leaves, paths = self.leaf_indices(X), self.tables["path_contributions"]
-        out = np.zeros((len(leaves), self.n_features))
+        out = np.zeros((len(leaves), self.n_features, self.n_outputs))
         for t in range(self.n_trees):  # a lookup per tree, vectorised over rows
-            out += paths[t, leaves[:, t]]
-        return out
+            out[:, :, t % self.n_outputs] += paths[t, leaves[:, t]]
+        return out[:, :, 0] if self.n_outputs == 1 else out
 
     def global_importance(self, X) -> np.ndarray:
-        "(d,) mean |TreeSHAP| per feature over the rows of X."
+        "(d,), or (d, K), mean |TreeSHAP| per feature (and class) over the rows of X."
         return np.abs(self.shap(X)).mean(0)
 
     def explain(self, X, method: str = "treeshap"):
@@ -285,7 +334,8 @@ class Teacher:
             raise ValueError(f"method must be 'treeshap' or 'saabas'; got {method!r}.")
         data = self.matrix(X)
         values = self.shap(data) if method == "treeshap" else self.saabas(data)
-        return shap.Explanation(values=values, base_values=np.full(len(data), self.expected_value),
+        base = np.tile(self.expected_value, (len(data), 1))  # (n, 1) or (n, K)
+        return shap.Explanation(values=values, base_values=base[:, 0] if self.n_outputs == 1 else base,
                                 data=data, feature_names=self.feature_names)
 
     def save(self, folder: str | Path) -> Path:
@@ -298,7 +348,8 @@ class Teacher:
         return load_teacher(folder, cls)
 
     def __repr__(self) -> str:
-        return (f"Teacher(task={self.task!r}, trees={self.n_trees}, groups={self.n_groups}, "
+        classes = f", classes={self.n_outputs}" if self.n_outputs > 1 else ""
+        return (f"Teacher(task={self.task!r}{classes}, trees={self.n_trees}, groups={self.n_groups}, "
                 f"features={self.n_features}, k={self.features_per_group})")
 
 # %% ../nbs/04_teacher.ipynb #e05b83f1

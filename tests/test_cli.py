@@ -337,3 +337,37 @@ def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path):
         failed = gbdt2nn("update", "--model", model_dir, *args)
         assert failed.returncode == 2 and message in failed.stderr, (message, failed.stderr)
         assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+
+
+@pytest.fixture(scope="module")
+def multiclass_run(tmp_path_factory):
+    "`gbdt2nn run --quick` on a three-class target with the default students."
+    out = tmp_path_factory.mktemp("multiclass_run")
+    done = gbdt2nn("run", "--dataset", "synthetic_multiclass", "--quick", "--seeds", "1", "--out", out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out, done
+
+
+def test_a_multiclass_run_reports_macro_agreement_and_explains_per_class(multiclass_run, tmp_path):
+    out, _ = multiclass_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert (metrics["task"], metrics["metric"]) == ("multiclass", "logloss")
+    runs = pd.read_csv(out / "runs.csv")
+    assert sorted(runs.variant.unique()) == ["both", "coalition", "per_group", "plain"]
+    for game in GAMES:  # the macro figure is the mean of the class figures
+        classes = runs[[f"{game}_r2_all_class{c}" for c in range(3)]].mean(axis=1)
+        assert np.allclose(runs[f"{game}_r2_all"], classes, atol=1e-9)
+    for figure in ("importance.png", "beeswarm.png", "report.md"):
+        assert (out / figure).stat().st_size > 0
+    model_folder = out / "models" / run_name(runs.iloc[0])
+    rows = load_dataset("synthetic_multiclass").X_test.iloc[:5]
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    done = gbdt2nn("explain", "--model", model_folder, "--data", tmp_path / "rows.csv", "--out", tmp_path / "phi.csv",
+                   "--method", "shapley")
+    assert done.returncode == 0, done.stderr[-2000:]
+    phi = pd.read_csv(tmp_path / "phi.csv")
+    model = GBDT2NNClassifier.load(model_folder)
+    raw = model.decision_function(rows)
+    for c in range(3):  # each class block sums to its logit
+        block = phi[[f"x{j} [{c}]" for j in range(8)]].to_numpy().sum(1) + phi[f"base_value [{c}]"]
+        assert np.allclose(block, raw[:, c], atol=1e-3)

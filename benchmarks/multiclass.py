@@ -1,0 +1,68 @@
+"""Multiclass GBDT2NN on diamonds_cut (5 classes, the estimators' default recipe): the student's test log-loss and accuracy against its teacher's.
+
+Run: python benchmarks/multiclass.py [--seeds 0,1,2] [--coalition-weight MU] [--n-jobs N] [--out FOLDER]
+Targets (issue 14): the student's test log-loss within 2% of the teacher's (ratio <= 1.02) and its accuracy within
+0.5 points. Each student is one seed of `GBDT2NNClassifier()` with every setting at its default; the teacher is
+fitted once and shared, so the ratios compare students of the same teacher. Writes runs.csv and summary.json.
+"""
+import argparse
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from gbdt2nn.data import load_dataset
+from gbdt2nn.estimators import GBDT2NNClassifier
+from gbdt2nn.io import write_json_atomic
+from gbdt2nn.metrics import accuracy, score
+from gbdt2nn.teacher import Teacher, TeacherConfig
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1,2", help="student seeds, comma-separated")
+    parser.add_argument("--coalition-weight", type=float, default=0.0, help="μ of coalition imitation (0: plain)")
+    parser.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: every core; give 1 beside other jobs)")
+    parser.add_argument("--out", default=None, help="folder for runs.csv and summary.json")
+    args = parser.parse_args()
+    ds = load_dataset("diamonds_cut")
+    start = time.perf_counter()
+    teacher = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid, task="multiclass",
+                          params={"num_threads": max(args.n_jobs, 0)}, **TeacherConfig().fit_kwargs())
+    teacher_seconds = time.perf_counter() - start
+    codes = ds.y_test.to_numpy()
+    teacher_logits = teacher.raw_score(ds.X_test)
+    reference = {"logloss": score("multiclass", codes, teacher_logits), "accuracy": accuracy(codes, teacher_logits)}
+    print(f"teacher {teacher} in {teacher_seconds:.0f} s: test log-loss {reference['logloss']:.4f}, "
+          f"accuracy {reference['accuracy']:.4f}")
+    rows = []
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        start = time.perf_counter()
+        model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=args.coalition_weight, progress=False,
+                                  n_jobs=args.n_jobs).fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)  # class codes: the teacher's order
+        logits = model.decision_function(ds.X_test)
+        row = {"seed": seed, "coalition_weight": args.coalition_weight, "train_seconds": time.perf_counter() - start,
+               "logloss": score("multiclass", codes, logits), "accuracy": accuracy(codes, logits)}
+        row["logloss_ratio"] = row["logloss"] / reference["logloss"]
+        row["accuracy_gap_points"] = 100 * (reference["accuracy"] - row["accuracy"])
+        rows.append(row)
+        print(f"seed {seed}: log-loss {row['logloss']:.4f} ({row['logloss_ratio']:.4f}x the teacher's; target <= 1.02), "
+              f"accuracy {row['accuracy']:.4f} ({row['accuracy_gap_points']:+.2f} points below; target <= 0.5), "
+              f"{row['train_seconds']:.0f} s")
+    runs = pd.DataFrame(rows)
+    summary = {"teacher": {**reference, "seconds": teacher_seconds, "n_trees": teacher.n_trees},
+               "students": {k: float(runs[k].mean()) for k in ("logloss", "accuracy", "logloss_ratio",
+                                                              "accuracy_gap_points", "train_seconds")},
+               "seeds": len(runs), "coalition_weight": args.coalition_weight}
+    print(f"mean over {len(runs)} seeds: log-loss ratio {summary['students']['logloss_ratio']:.4f}, accuracy gap "
+          f"{summary['students']['accuracy_gap_points']:+.2f} points")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        runs.to_csv(out / "runs.csv", index=False)
+        write_json_atomic(out / "summary.json", json.loads(json.dumps(summary)))
+
+
+if __name__ == "__main__":
+    main()
