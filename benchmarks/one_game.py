@@ -25,12 +25,11 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from gbdt2nn.agreement import HEADLINE_METRICS, global_importance_baseline, headline
+from gbdt2nn.agreement import HEADLINE_METRICS, fidelity, global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.metrics import score
 from gbdt2nn.shapley import teacher_interventional_shap
-from gbdt2nn.study import fidelity
 from gbdt2nn.teacher import Teacher
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 from scipy.stats import rankdata
 
 # %% auto #0
-__all__ = ['HEADLINE_METRICS', 'row_metrics', 'Agreement', 'agreement', 'headline', 'global_importance_baseline',
-           'group_agreement', 'deletion_curve']
+__all__ = ['HEADLINE_METRICS', 'row_metrics', 'Agreement', 'agreement', 'headline', 'centre_classes', 'fidelity',
+           'global_importance_baseline', 'group_agreement', 'deletion_curve']
 
 # %% ../nbs/12_agreement.ipynb #e89fbb18
 def _row_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -139,6 +139,20 @@ def headline(
             one = headline(np.asarray(a)[..., c], np.asarray(b)[..., c], k, n_boot)
             figures.update({f"{name}_class{c}": value for name, value in one.items()})
     return figures
+
+# %% ../nbs/12_agreement.ipynb #7b59f58b
+def centre_classes(values: np.ndarray) -> np.ndarray:
+    "Attributions (n, d, K) or (n, G, d, K), minus their mean over the classes: the attributions of the centred logits ((n, d) input: unchanged)."
+    values = np.asarray(values)
+    return values if values.ndim < 3 else values - values.mean(-1, keepdims=True)
+
+def fidelity(student_raw: np.ndarray, teacher_raw: np.ndarray) -> float:
+    "R² of the student's raw scores against the teacher's; K logits are compared centred over the classes (see `centre_classes`)."
+    if teacher_raw.ndim == 2:  # the softmax leaves a common shift of the K logits free
+        student_raw = student_raw - student_raw.mean(1, keepdims=True)
+        teacher_raw = teacher_raw - teacher_raw.mean(1, keepdims=True)
+    centred = teacher_raw - teacher_raw.mean(0)
+    return float(1 - ((student_raw - teacher_raw) ** 2).sum() / max((centred ** 2).sum(), 1e-300))
 
 # %% ../nbs/12_agreement.ipynb #db01174c
 def global_importance_baseline(

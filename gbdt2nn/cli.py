@@ -166,6 +166,7 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     import matplotlib.pyplot as plt
     import shap
 
+    from gbdt2nn.agreement import centre_classes
     from gbdt2nn.comparison import explanation_speed
     from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
     from gbdt2nn.report import (
@@ -182,7 +183,7 @@ def write_run(out: Path, ds, runs: pd.DataFrame, context: dict, settings, second
     best_model = estimator.load(out / "models" / run_name(best))
     X_explain = ds.X_test.iloc[: settings.explain_rows]
     student = np.load(out / "runs" / f"{run_name(best)}.npy")  # its exact Shapley values of X_explain, from the run
-    teacher = teacher_interventional_shap(best_model.teacher_, X_explain, study_rows(ds, settings)[2])
+    teacher = centre_classes(teacher_interventional_shap(best_model.teacher_, X_explain, study_rows(ds, settings)[2]))
     names, data = list(best_model.feature_names_in_), best_model.teacher_.matrix(X_explain)
     label = f"best student: {best['variant']}, weight {best['weight']:g}, seed {int(best['seed'])}"
     importance, swarm, per_class = (teacher, student), (teacher, student), ""

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .agreement import agreement, global_importance_baseline, group_agreement
+from .agreement import agreement, centre_classes, fidelity, global_importance_baseline, group_agreement
 from .attribution import attribute
 from .student import class_student
 
@@ -46,14 +46,14 @@ def compare_explanations(
     "Agreement with TreeSHAP of each student explanation and of the global baseline (long table), and the attributions."
     methods = STUDENT_METHODS if methods is None else methods
     start = time.perf_counter()
-    reference = model.teacher_.shap(X)
+    reference = centre_classes(model.teacher_.shap(X))  # K classes: centred logits, as in the agreement chapter
     explanations = {"teacher TreeSHAP": reference}
     seconds = {"teacher TreeSHAP": time.perf_counter() - start}
-    explanations[BASELINE] = global_importance_baseline(model.teacher_.shap(X_train), len(X))
+    explanations[BASELINE] = global_importance_baseline(centre_classes(model.teacher_.shap(X_train)), len(X))
     x = model.to_tensor(X)
     for label, options in methods.items():
         start = time.perf_counter()
-        explanations[label] = student_attributions(model, x, **options)
+        explanations[label] = centre_classes(student_attributions(model, x, **options))
         seconds[label] = time.perf_counter() - start
     rows = []
     for label, values in explanations.items():
@@ -103,20 +103,20 @@ def compare_games(
     n_boot: int = 200,  # bootstrap resamples
 ) -> pd.DataFrame:
     "Headline agreement of the student's exact Shapley values with the teacher in the same game and against path TreeSHAP, beside each game's baseline."
-    student = model.explain(X, "shapley", n_background=n_background).values
-    same = model.explain_teacher(X, "interventional", n_background=n_background).values
+    student = centre_classes(model.explain(X, "shapley", n_background=n_background).values)  # K classes: centred logits
+    same = centre_classes(model.explain_teacher(X, "interventional", n_background=n_background).values)
     train_rows = X_train.iloc[:2000]
-    importance = {"same game": np.abs(model.explain_teacher(train_rows, "interventional", n_background=n_background).values),
-                  "path TreeSHAP": np.abs(model.teacher_.shap(train_rows))}
-    references = {"same game": same, "path TreeSHAP": model.teacher_.shap(X)}
+    importance = {"same game": np.abs(centre_classes(model.explain_teacher(train_rows, "interventional",
+                                                                           n_background=n_background).values)),
+                  "path TreeSHAP": np.abs(centre_classes(model.teacher_.shap(train_rows)))}
+    references = {"same game": same, "path TreeSHAP": centre_classes(model.teacher_.shap(X))}
     rows = {}
     for game, reference in references.items():
         rows[(game, "student exact Shapley")] = agreement(student, reference, k, n_boot).means()
         baseline = global_importance_baseline(importance[game], len(X))
         rows[(game, BASELINE)] = agreement(baseline, reference, k, n_boot).means()
     table = pd.DataFrame(rows).T
-    student_raw, teacher_raw = model.raw_score(X), model.teacher_.raw_score(X)
-    table["fidelity"] = 1 - ((student_raw - teacher_raw) ** 2).sum() / ((teacher_raw - teacher_raw.mean(0)) ** 2).sum()
+    table["fidelity"] = fidelity(model.raw_score(X), model.teacher_.raw_score(X))
     table.loc[(slice(None), BASELINE), "fidelity"] = np.nan
     return table
 

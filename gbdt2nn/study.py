@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .agreement import HEADLINE_METRICS, global_importance_baseline, headline
+from .agreement import HEADLINE_METRICS, centre_classes, fidelity, global_importance_baseline, headline
 from .attribution import attribute
 from .data import Dataset
 from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
@@ -26,10 +26,9 @@ from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
 __all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'HEADLINE_FIGURES',
-           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'fidelity', 'student_shapley',
-           'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study',
-           'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run',
-           'headline_table']
+           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'student_shapley', 'evaluate_student',
+           'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study', 'attribution_seconds',
+           'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -89,17 +88,12 @@ class ExplainedRows:
     same: np.ndarray  # (n, d) interventional TreeSHAP on the study's background rows; (n, d, K)
     path: np.ndarray  # (n, d) path TreeSHAP; (n, d, K)
 
-def fidelity(student_raw: np.ndarray, teacher_raw: np.ndarray) -> float:
-    "R² of the student's raw scores against the teacher's (over all K logits, each centred on its mean)."
-    centred = teacher_raw - teacher_raw.mean(0)
-    return float(1 - ((student_raw - teacher_raw) ** 2).sum() / max((centred ** 2).sum(), 1e-300))
-
 def student_shapley(model, X: pd.DataFrame, background: torch.Tensor) -> np.ndarray:
-    "(n, d), or (n, d, K), the student's exact Shapley values of rows X against the background rows (m, d), one game per logit."
+    "(n, d), or (n, d, K), the student's exact Shapley values of rows X against the background rows (m, d), one game per logit (K logits: centred)."
     x = model.to_tensor(X)
     values = [attribute(class_student(model.student_, c), x, "shapley", background, n_background=len(background)).values
               for c in range(model.student_.n_outputs)]
-    return values[0] if len(values) == 1 else np.stack(values, -1)
+    return values[0] if len(values) == 1 else centre_classes(np.stack(values, -1))
 
 def evaluate_student(
     model,  # a fitted estimator
@@ -151,16 +145,17 @@ def explained_parts(ds: Dataset, teacher: Teacher, background: pd.DataFrame,
     for part, X, n in [("valid", ds.X_valid, settings.valid_rows), ("test", ds.X_test, settings.explain_rows)]:
         rows = X.iloc[:n]
         start = time.perf_counter()
-        path = teacher.shap(rows)
+        path = centre_classes(teacher.shap(rows))
         rate = len(rows) / (time.perf_counter() - start)
-        parts[part] = ExplainedRows(rows, teacher.raw_score(rows), teacher_interventional_shap(teacher, rows, background), path)
+        same = centre_classes(teacher_interventional_shap(teacher, rows, background))
+        parts[part] = ExplainedRows(rows, teacher.raw_score(rows), same, path)
     return parts, rate
 
 def study_context(ds: Dataset, teacher: Teacher, X_train: pd.DataFrame, parts: dict[str, ExplainedRows],
                   background: pd.DataFrame, settings: StudySettings) -> dict:
     "The study's fixed figures: sizes, the teacher's test metric, each game's row-invariant baseline on each part."
-    importance = {"path": teacher.shap(X_train.iloc[:20_000]),  # mean |φ| per feature in each game, from training rows
-                  "same": teacher_interventional_shap(teacher, X_train.iloc[:2_000], background)}
+    importance = {"path": centre_classes(teacher.shap(X_train.iloc[:20_000])),  # mean |φ| per feature in each game
+                  "same": centre_classes(teacher_interventional_shap(teacher, X_train.iloc[:2_000], background))}
     context = {"dataset": ds.name, "task": ds.task, "metric": metric_name(ds.task), "n_train": len(X_train),
                "n_valid": len(ds.X_valid), "n_test": len(ds.X_test), "n_features": len(ds.feature_names),
                "teacher": {"test": score(ds.task, ds.y_test, teacher.raw_score(ds.X_test)), "n_trees": teacher.n_trees},
@@ -170,7 +165,7 @@ def study_context(ds: Dataset, teacher: Teacher, X_train: pd.DataFrame, parts: d
         context[key] = {game: headline(global_importance_baseline(importance[game], len(rows.X)), getattr(rows, game))
                         for game in GAMES}
     if ds.attribution_fn is not None:
-        truth = ds.true_attributions(parts["test"].X)
+        truth = centre_classes(ds.true_attributions(parts["test"].X))
         context["teacher"]["truth"] = {game: headline(getattr(parts["test"], game), truth) for game in GAMES}
         context["baseline_truth"] = headline(global_importance_baseline(importance["same"], len(truth)), truth)
     return context
@@ -201,7 +196,7 @@ def run_study(
     context = study_context(ds, teacher, X_train, parts, background, settings)
     context["teacher"].update(train_seconds=teacher_seconds, treeshap_rows_per_s=treeshap_rate,
                               explain_seconds=time.perf_counter() - start)
-    truth = ds.true_attributions(parts["test"].X) if ds.attribution_fn is not None else None
+    truth = centre_classes(ds.true_attributions(parts["test"].X)) if ds.attribution_fn is not None else None
     shared = {**settings.estimator, "teacher": teacher, "device": device, "cache_dir": cache_dir, "progress": False}
     if settings.explanation_rows is not None:  # a seeded subsample of the training rows, at most all of them
         shared["explanation_rows"] = min(settings.explanation_rows, len(X_train))
