@@ -16,7 +16,8 @@ from .checks import check_task
 from .teacher import Teacher, TeacherConfig, lightgbm_names
 
 # %% auto #0
-__all__ = ['start_client', 'read_parquet_frame', 'fit_dask_teacher', 'flat_columns', 'teacher_columns', 'write_teacher_columns']
+__all__ = ['ROW_METRICS', 'start_client', 'read_parquet_frame', 'fit_dask_teacher', 'flat_columns', 'teacher_columns',
+           'write_teacher_columns', 'partition_sums', 'combine_sums', 'evaluate_over_partitions']
 
 # %% ../nbs/21_distributed.ipynb #8a83e5a8
 def start_client(address: str):
@@ -97,3 +98,51 @@ def write_teacher_columns(
     meta = teacher_columns(empty, teacher, by_group).iloc[:0]
     frame.map_partitions(teacher_columns, teacher, by_group, meta=meta).to_parquet(str(out), write_index=False)
     return Path(out)
+
+# %% ../nbs/21_distributed.ipynb #83a2ad26
+ROW_METRICS = ("spearman_abs", "feature_agreement", "cosine")  # the per-row headline metrics
+
+def partition_sums(part: pd.DataFrame, model, background: np.ndarray, k: int = 5) -> pd.DataFrame:
+    "One partition's sums from which the student's same-game headline agreement and fidelity combine exactly (one row)."
+    from gbdt2nn.agreement import centre_classes, row_metrics
+    from gbdt2nn.shapley import teacher_interventional_shap
+    from gbdt2nn.study import student_shapley
+    X = part[list(model.feature_names_in_)]
+    a = student_shapley(model, X, model.to_tensor(background))  # (n, d) or (n, d, K), centred
+    b = centre_classes(teacher_interventional_shap(model.teacher_, X, background))
+    classes = [(a, b)] if a.ndim == 2 else [(a[..., c], b[..., c]) for c in range(a.shape[2])]
+    per_row = sum(row_metrics(x, y, min(k, a.shape[1]))[list(ROW_METRICS)] for x, y in classes) / len(classes)
+    sums = {"rows": len(X), **{f"{m}_sum": np.nansum(per_row[m]) for m in ROW_METRICS},
+            **{f"{m}_count": int(per_row[m].notna().sum()) for m in ROW_METRICS}}
+    for c, (x, y) in enumerate(classes):
+        sums.update({f"residual_{c}": ((y - x) ** 2).sum(), f"reference_{c}": y.sum(), f"reference_sq_{c}": (y ** 2).sum()})
+    student_raw, teacher_raw = model.raw_score(X), model.teacher_.raw_score(X)
+    if teacher_raw.ndim == 2:  # K logits: centred, as `fidelity` compares them
+        student_raw = student_raw - student_raw.mean(1, keepdims=True)
+        teacher_raw = teacher_raw - teacher_raw.mean(1, keepdims=True)
+    sums.update({"fidelity_residual": ((student_raw - teacher_raw) ** 2).sum(), "raw_sum": teacher_raw.sum(0).tolist(),
+                 "raw_sq": (teacher_raw ** 2).sum()})
+    return pd.DataFrame([sums])
+
+def combine_sums(sums: pd.DataFrame, n_features: int, n_outputs: int) -> dict[str, float]:
+    "The headline figures (same game) and fidelity from the partitions' sums."
+    figures = {m: float(sums[f"{m}_sum"].sum() / sums[f"{m}_count"].sum()) for m in ROW_METRICS}
+    entries = sums["rows"].sum() * n_features
+    r2 = [1 - sums[f"residual_{c}"].sum() / max(sums[f"reference_sq_{c}"].sum() - sums[f"reference_{c}"].sum() ** 2 / entries, 1e-300)
+          for c in range(n_outputs)]
+    raw_sum = np.sum(np.array(sums["raw_sum"].tolist(), dtype=np.float64).reshape(len(sums), -1), 0)  # per logit
+    total = sums["raw_sq"].sum() - (raw_sum ** 2).sum() / sums["rows"].sum()
+    return {"r2_all": float(np.mean(r2)), **figures, "fidelity": float(1 - sums["fidelity_residual"].sum() / max(total, 1e-300)),
+            "rows": int(sums["rows"].sum())}
+
+def evaluate_over_partitions(
+    frame,  # dask dataframe with the model's feature columns
+    model,  # a fitted GBDT2NN estimator (shipped to the workers)
+    background: np.ndarray,  # (m, d) raw background rows of the game
+    k: int = 5,  # top-k
+) -> dict[str, float]:
+    "The student's same-game headline agreement with its teacher and its fidelity, over every row of every partition."
+    meta = partition_sums(pd.DataFrame(np.zeros((1, len(model.feature_names_in_))), columns=list(model.feature_names_in_)),
+                          model, np.asarray(background), k).iloc[:0]
+    sums = frame.map_partitions(partition_sums, model, np.asarray(background), k, meta=meta).compute()
+    return combine_sums(sums, len(model.feature_names_in_), model.student_.n_outputs)
