@@ -133,7 +133,7 @@ def grouped_tree_shap(
 ) -> np.ndarray:
     "(n, G, d), or (n, G, d, K), TreeSHAP of each group's trees alone: one `pred_contrib` call per contiguous range of rounds."
     n_outputs = grouped.num_model_per_iteration()
-    out = np.empty((len(X), len(group_sizes), grouped.num_feature(), n_outputs)[: 4 if n_outputs > 1 else 3])
+    out = np.empty((len(X), len(group_sizes), grouped.num_feature()) + ((n_outputs,) if n_outputs > 1 else ()))
     start = 0
     for g, size in enumerate(group_sizes):
         contrib = grouped.predict(X, pred_contrib=True, start_iteration=start, num_iteration=size)
