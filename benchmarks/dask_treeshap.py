@@ -28,8 +28,10 @@ def main() -> None:
     teacher = Teacher.fit(flights.X_train, flights.y_train, flights.X_valid, flights.y_valid, task="binary")
     rows = flights.X_train.iloc[: args.rows]
     folder = Path(tempfile.mkdtemp())
+    data = folder / "data"  # the outputs go beside it, never into it
+    data.mkdir()
     for i, part in enumerate(np.array_split(np.arange(len(rows)), args.partitions)):
-        rows.iloc[part].assign(target=flights.y_train.iloc[part].to_numpy()).to_parquet(folder / f"part-{i}.parquet")
+        rows.iloc[part].assign(target=flights.y_train.iloc[part].to_numpy()).to_parquet(data / f"part-{i}.parquet")
     with limit_threads(1):
         start = time.perf_counter()
         teacher_columns(rows, teacher)
@@ -37,7 +39,7 @@ def main() -> None:
     for workers in (1, 2):
         client = start_client(f"local:{workers}")
         start = time.perf_counter()
-        write_teacher_columns(read_parquet_frame(folder, "target"), teacher, folder / f"teacher_{workers}")
+        write_teacher_columns(read_parquet_frame(data, "target"), teacher, folder / f"teacher_{workers}")
         rates[f"{workers} worker(s)"] = len(rows) / (time.perf_counter() - start)
         client.close()
         client.cluster.close()
