@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 # %% auto #0
-__all__ = ['HEADLINE_METRICS', 'row_metrics', 'Agreement', 'agreement', 'headline', 'centre_classes', 'fidelity',
+__all__ = ['HEADLINE_METRICS', 'row_metrics', 'Agreement', 'agreement', 'headline', 'centre_classes', 'centre_logits', 'fidelity',
            'global_importance_baseline', 'group_agreement', 'deletion_curve']
 
 # %% ../nbs/12_agreement.ipynb #e89fbb18
@@ -146,11 +146,13 @@ def centre_classes(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values)
     return values if values.ndim < 3 else values - values.mean(-1, keepdims=True)
 
+def centre_logits(raw: np.ndarray) -> np.ndarray:
+    "Raw scores (n,) unchanged; K logits (n, K) minus their mean over the classes (the softmax leaves a common shift free)."
+    return raw if raw.ndim == 1 else raw - raw.mean(1, keepdims=True)
+
 def fidelity(student_raw: np.ndarray, teacher_raw: np.ndarray) -> float:
     "R² of the student's raw scores against the teacher's; K logits are compared centred over the classes (see `centre_classes`)."
-    if teacher_raw.ndim == 2:  # the softmax leaves a common shift of the K logits free
-        student_raw = student_raw - student_raw.mean(1, keepdims=True)
-        teacher_raw = teacher_raw - teacher_raw.mean(1, keepdims=True)
+    student_raw, teacher_raw = centre_logits(student_raw), centre_logits(teacher_raw)
     centred = teacher_raw - teacher_raw.mean(0)
     return float(1 - ((student_raw - teacher_raw) ** 2).sum() / max((centred ** 2).sum(), 1e-300))
 

@@ -12,7 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .agreement import centre_classes, centre_logits, row_metrics
 from .checks import check_task
+from .shapley import teacher_interventional_shap
+from .study import student_shapley
 from .teacher import Teacher, TeacherConfig, lightgbm_names
 
 # %% auto #0
@@ -104,9 +107,6 @@ ROW_METRICS = ("spearman_abs", "feature_agreement", "cosine")  # the per-row hea
 
 def partition_sums(part: pd.DataFrame, model, background: np.ndarray, k: int = 5) -> pd.DataFrame:
     "One partition's sums from which the student's same-game headline agreement and fidelity combine exactly (one row)."
-    from gbdt2nn.agreement import centre_classes, row_metrics
-    from gbdt2nn.shapley import teacher_interventional_shap
-    from gbdt2nn.study import student_shapley
     X = part[list(model.feature_names_in_)]
     a = student_shapley(model, X, model.to_tensor(background))  # (n, d) or (n, d, K), centred
     b = centre_classes(teacher_interventional_shap(model.teacher_, X, background))
@@ -116,10 +116,7 @@ def partition_sums(part: pd.DataFrame, model, background: np.ndarray, k: int = 5
             **{f"{m}_count": int(per_row[m].notna().sum()) for m in ROW_METRICS}}
     for c, (x, y) in enumerate(classes):
         sums.update({f"residual_{c}": ((y - x) ** 2).sum(), f"reference_{c}": y.sum(), f"reference_sq_{c}": (y ** 2).sum()})
-    student_raw, teacher_raw = model.raw_score(X), model.teacher_.raw_score(X)
-    if teacher_raw.ndim == 2:  # K logits: centred, as `fidelity` compares them
-        student_raw = student_raw - student_raw.mean(1, keepdims=True)
-        teacher_raw = teacher_raw - teacher_raw.mean(1, keepdims=True)
+    student_raw, teacher_raw = centre_logits(model.raw_score(X)), centre_logits(model.teacher_.raw_score(X))  # as `fidelity`
     sums.update({"fidelity_residual": ((student_raw - teacher_raw) ** 2).sum(), "raw_sum": teacher_raw.sum(0).tolist(),
                  "raw_sq": (teacher_raw ** 2).sum()})
     return pd.DataFrame([sums])
