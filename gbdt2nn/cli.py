@@ -20,9 +20,10 @@ from .training import limit_threads
 
 # %% auto #0
 __all__ = ['N_JOBS_HELP', 'DEFAULT_STUDENTS', 'RUN_FORMAT', 'RUN_FILES', 'UserError', 'Parser', 'parse_weights', 'build_parser',
-           'command_datasets', 'run_arguments', 'run_identity', 'check_run_folder', 'clear_run', 'write_run',
-           'command_run', 'command_explain', 'load_model', 'read_rows', 'model_rows', 'command_export', 'class_names',
-           'model_labels', 'command_update', 'first_line', 'main']
+           'command_datasets', 'run_arguments', 'study_seeds', 'run_identity', 'check_run_folder', 'clear_run',
+           'write_run', 'command_run', 'dask_arguments', 'command_run_dask', 'command_explain', 'load_model',
+           'read_rows', 'model_rows', 'command_export', 'class_names', 'model_labels', 'command_update', 'first_line',
+           'main']
 
 # %% ../nbs/19_cli.ipynb #51645bf8
 class UserError(Exception):
@@ -60,7 +61,7 @@ def build_parser() -> Parser:
     run.add_argument("--weights", "--lambdas", dest="weights", default=None,
                      help="weights of the imitation terms (λ or μ) to sweep, comma-separated, like 0,0.1,1; the best is "
                           "chosen on validation rows (default: plain, and each strategy at its chosen weight)")
-    run.add_argument("--seeds", type=int, default=3, help="student seeds per variant and weight (default 3)")
+    run.add_argument("--seeds", type=int, default=None, help="student seeds per variant and weight (default 3)")
     run.add_argument("--variants", "--students", dest="variants", default=None,
                      help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
                           "coalition_per_group, both (per_group and coalition together) (default per_group,coalition,both)")
@@ -71,6 +72,10 @@ def build_parser() -> Parser:
     run.add_argument("--out", required=True, help="output folder; the same command into the same folder continues an interrupted run")
     run.add_argument("--overwrite", action="store_true", help="delete the run files in --out before starting (another command's run)")
     run.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
+    run.add_argument("--dask", metavar="ADDRESS", default=None,
+                     help="run on a Dask cluster: a scheduler's address, or local:N for N local workers. --data is then a "
+                          "Parquet dataset (file, folder or glob) and --task is needed; one student of the plain recipe is "
+                          "trained, one process per worker (--weights, --variants, --seeds and --rows do not apply)")
     explain = commands.add_parser("explain", help="attributions of a saved model for new rows, as CSV")
     explain.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run` or save()")
     explain.add_argument("--data", required=True, help="CSV or Parquet rows with the model's feature columns")
@@ -111,7 +116,7 @@ def run_arguments(args) -> tuple[list[float] | None, list[str]]:
     variants = [v.strip() for v in (args.variants or DEFAULT_STUDENTS).split(",") if v.strip()]
     if not variants or set(variants) - set(VARIANTS):
         raise UserError(f"--variants must name some of {', '.join(VARIANTS)}; got {args.variants!r}")
-    if args.seeds < 1:
+    if study_seeds(args) < 1:
         raise UserError(f"--seeds must be at least 1; got {args.seeds}")
     if args.rows is not None and args.rows < 0:
         raise UserError(f"--rows must be a number of training rows (0: all); got {args.rows}")
@@ -124,6 +129,10 @@ def run_arguments(args) -> tuple[list[float] | None, list[str]]:
 
 DEFAULT_STUDENTS = "per_group,coalition,both"
 
+def study_seeds(args) -> int:
+    "Student seeds per variant and weight: --seeds, or 3."
+    return 3 if args.seeds is None else args.seeds
+
 RUN_FORMAT = "gbdt2nn-run-1"
 RUN_FILES = ("run.json", "metrics.json", "runs.csv", "report.md", "against_weight.png", "beeswarm.png",
              "metric_vs_agreement.png", "importance.png")
@@ -135,7 +144,7 @@ def run_identity(args, weights: list[float] | None, variants: list[str]) -> dict
     data = {"dataset": None, "data": str(Path(args.data).resolve()), "data_sha256": file_digest(Path(args.data)),
             "target": args.target, "task": args.task} if args.data else {"dataset": args.dataset or "flights"}
     chosen = {variant: CHOSEN_WEIGHTS[variant] for variant in variants if variant in CHOSEN_WEIGHTS}
-    return {"format": RUN_FORMAT, **data, "weights": chosen if weights is None else weights, "seeds": args.seeds,
+    return {"format": RUN_FORMAT, **data, "weights": chosen if weights is None else weights, "seeds": study_seeds(args),
             "variants": variants, "quick": args.quick, "rows": args.rows, "device": args.device}
 
 def check_run_folder(out: Path, identity: dict, overwrite: bool = False) -> None:
@@ -222,6 +231,8 @@ def command_run(args) -> int:
     from gbdt2nn.data import load_dataset
     from gbdt2nn.report import format_headline
     from gbdt2nn.study import QUICK, StudySettings, run_study
+    if args.dask is not None:
+        return command_run_dask(args)
     weights, variants = run_arguments(args)
     started = time.perf_counter()
     ds = load_dataset(args.data, target=args.target, task=args.task) if args.data else load_dataset(args.dataset or "flights")
@@ -238,13 +249,49 @@ def command_run(args) -> int:
     done = len(list((out / "runs").glob("*.json")))
     if done:
         print(f"resuming: {done} students of this run are finished; the others run now")
-    runs, context = run_study(ds, weights, tuple(range(args.seeds)), tuple(variants), settings, args.device,
+    runs, context = run_study(ds, weights, tuple(range(study_seeds(args))), tuple(variants), settings, args.device,
                               save_dir=out / "models", records_dir=out / "runs")
     metrics, table = write_run(out, ds, runs, context, settings, time.perf_counter() - started, swept=weights is not None)
     pd.set_option("display.width", 200)
     print(f"\n{ds.name}: teacher test {context['metric']} {context['teacher']['test']:.4f}; "
           f"{len(runs)} students in {metrics['seconds']:.0f} s; files in {out}")
     print(format_headline(table).to_string())
+    return 0
+
+def dask_arguments(args) -> None:
+    "Check the arguments of `gbdt2nn run --dask` before a cluster starts."
+    given = [flag for flag, value in [("--weights", args.weights), ("--variants", args.variants), ("--seeds", args.seeds),
+                                      ("--rows", args.rows), ("--dataset", args.dataset)] if value is not None]
+    if given:
+        raise UserError(f"{', '.join(given)} do not apply to a cluster run (--dask), which trains one student of the plain "
+                        "recipe on every row of --data; leave them out")
+    if args.data is None or args.target is None or args.task is None:
+        raise UserError("--dask needs --data (a Parquet dataset: file, folder or glob), --target COLUMN and --task")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; name a folder for the run's files")
+    if (out / "metrics.json").exists() and not args.overwrite:
+        raise UserError(f"--out {out} already holds a finished run; choose a new folder, or add --overwrite")
+
+def command_run_dask(args) -> int:
+    "The recipe on a Dask cluster: training files, the model and metrics.json in --out."
+    from gbdt2nn.cluster_run import run_on_cluster
+    from gbdt2nn.distributed import start_client
+    from gbdt2nn.study import QUICK
+    dask_arguments(args)
+    params = {**(QUICK.estimator if args.quick else {}), "device": args.device}
+    client = start_client(args.dask)
+    try:
+        metrics = run_on_cluster(client, args.data, args.target, args.task, Path(args.out), params, progress=True)
+    finally:
+        client.close()
+        if args.dask.startswith("local:"):
+            client.cluster.close()
+    agreement = metrics["agreement"]
+    print(f"teacher test {metrics['metric']} {metrics['teacher']['test']:.4f}; student {metrics['student']['test']:.4f}, "
+          f"fidelity {metrics['student']['fidelity']:.3f}; same-game agreement on {agreement['rows']} test rows: "
+          f"R² {agreement['r2_all']:.3f}, cosine {agreement['cosine']:.3f}; {metrics['world']} processes, "
+          f"{metrics['seconds']:.0f} s; files in {args.out}")
     return 0
 
 # %% ../nbs/19_cli.ipynb #4b81bcae

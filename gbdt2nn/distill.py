@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 from tqdm.auto import tqdm
 
 from .embedding import LeafEmbedding
@@ -23,7 +24,8 @@ from .training import LR_SCHEDULES, BestSnapshot, epoch_batches, epochs_for, opt
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'DistillConfig', 'embedding_weight', 'task_loss', 'make_optimizer', 'learning_rate', 'LossTerm',
-           'DivergenceError', 'TrainingData', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
+           'DivergenceError', 'TrainingData', 'target_weights', 'TrainingForward', 'TrainingRun', 'batch_loss',
+           'train_epoch', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
 
 # %% ../nbs/09_distill.ipynb #0b5df12d
 PRECISIONS = ("float32", "bfloat16")
@@ -104,65 +106,80 @@ class DivergenceError(RuntimeError):
 
 @dataclasses.dataclass
 class TrainingData:
-    "Tensors held in memory for training."
+    "Training tensors: every training row held in memory, or one batch of them."
     x: torch.Tensor  # (n, d) float32 features, missing values filled
     y: torch.Tensor  # (n,) float32 labels
     leaves: torch.Tensor  # (n, T) integer leaf indices
 
-def _embedding_weights(embedding: LeafEmbedding, leaves: torch.Tensor, rows: int = 20_000) -> torch.Tensor:
+    def __getitem__(self, rows: torch.Tensor) -> TrainingData:
+        "The rows `rows` of every tensor."
+        return TrainingData(self.x[rows], self.y[rows], self.leaves[rows])
+
+def target_weights(embedding: LeafEmbedding, leaves: torch.Tensor, rows: int = 20_000) -> torch.Tensor:
     "(G, E, 1) inverse variance of each embedding coordinate over (a sample of) the training rows."
     with torch.no_grad():
         sample = embedding.embed(leaves[:rows]).permute(1, 2, 0)  # (G, E, n)
         return 1.0 / sample.var(2, keepdim=True).clamp_min(1e-8)
 
+class TrainingForward(nn.Module):
+    "The student's training pass as one module (what DistributedDataParallel wraps): per-group hidden outputs and logits, in float32."
+
+    def __init__(self, student: GBDT2NN, low_precision: bool = False):
+        super().__init__()
+        self.student = student  # the network being trained
+        self.low_precision = low_precision  # bfloat16 autocast
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "(G, E, n) hidden outputs and (n,) or (n, K) logits of the batch `x` (n, d)."
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=self.low_precision):
+            hidden = self.student.hidden(x)  # (G, E, n)
+            raw = self.student.group_outputs_from_hidden(hidden).sum(1)
+        return hidden.float(), raw.float()  # the losses in float32
+
 @dataclasses.dataclass
-class _Run:
+class TrainingRun:
     "What every step of one training run reads."
     student: GBDT2NN  # the network being trained
+    forward: nn.Module  # its TrainingForward (or that wrapped by DistributedDataParallel)
     embedding: LeafEmbedding  # frozen leaf embeddings
-    data: TrainingData  # training tensors, on the device
     task: str  # 'binary', 'multiclass' or 'regression'
     label_variance: float  # divides the regression loss
     weights: torch.Tensor  # (G, E, 1) embedding-loss weights
     terms: Sequence[LossTerm]  # extra loss terms
-    low_precision: bool  # bfloat16 autocast
 
-def _step_loss(run: _Run, rows: torch.Tensor, rho: float, term_weights: list[float]) -> tuple[torch.Tensor, dict]:
-    "The batch's total loss and its parts (task, embedding, each extra term)."
-    xb = run.data.x[rows]
+def batch_loss(run: TrainingRun, batch: TrainingData, rows: torch.Tensor | None, rho: float,
+               term_weights: list[float]) -> tuple[torch.Tensor, dict]:
+    "The batch's total loss and its parts (task, embedding, each extra term); `rows` are its indices in the training tensors."
     with torch.no_grad():
-        target = run.embedding.embed(run.data.leaves[rows]).permute(1, 2, 0)  # (G, E, n)
-    device_type = xb.device.type
-    with torch.autocast(device_type, dtype=torch.bfloat16, enabled=run.low_precision):
-        hidden = run.student.hidden(xb)  # (G, E, n)
-        raw = run.student.group_outputs_from_hidden(hidden).sum(1)
-    hidden, raw = hidden.float(), raw.float()  # the losses in float32
-    parts = {"task_loss": task_loss(run.task, raw, run.data.y[rows], run.label_variance),
+        target = run.embedding.embed(batch.leaves).permute(1, 2, 0)  # (G, E, n)
+    hidden, raw = run.forward(batch.x)
+    parts = {"task_loss": task_loss(run.task, raw, batch.y, run.label_variance),
              "embedding_loss": (((hidden - target) ** 2) * run.weights).mean()}
     loss = (1 - rho) * parts["task_loss"] + rho * parts["embedding_loss"]
     for term, weight in zip(run.terms, term_weights):
         if weight > 0:
-            parts[term.name] = term(run.student, xb, rows)
+            parts[term.name] = term(run.student, batch.x, rows)
             loss = loss + weight * parts[term.name]
     return loss, parts
 
 # %% ../nbs/09_distill.ipynb #f336df3b
-def _epoch(run: _Run, batches: list[torch.Tensor], epoch: int, config: DistillConfig, optimizer, first_step: int,
-           total_steps: int) -> dict:
-    "Train one epoch; return its mean losses and the weights used."
+def train_epoch(run: TrainingRun, batches: Iterable[tuple[TrainingData, torch.Tensor | None]], epoch: int,
+                config: DistillConfig, optimizer, first_step: int, total_steps: int) -> dict:
+    "Train one epoch over `batches` (each a batch and its row indices); return its mean losses and the weights used."
     rho = embedding_weight(epoch, config)
     term_weights = [term.weight(epoch) for term in run.terms]
     sums = {"loss": 0.0, "task_loss": 0.0, "embedding_loss": 0.0, **{term.name: 0.0 for term in run.terms}}
     run.student.train()
-    for step, rows in enumerate(batches):
-        loss, parts = _step_loss(run, rows, rho, term_weights)
+    n_seen = 0
+    for step, (batch, rows) in enumerate(batches):
+        loss, parts = batch_loss(run, batch, rows, rho, term_weights)
         if not torch.isfinite(loss):
             raise DivergenceError(f"training diverged at epoch {epoch}, step {step}: the loss is {loss.item()}. "
                                   "Lower student_lr, check the inputs for extreme values, or reduce the loss weights.")
         optimizer_step(optimizer, loss, learning_rate(first_step + step, total_steps, config))
         for key, value in [("loss", loss), *parts.items()]:
-            sums[key] += value.item() * len(rows)
-    n_seen = sum(len(rows) for rows in batches)
+            sums[key] += value.item() * len(batch.y)
+        n_seen += len(batch.y)
     return {"rho": rho, "lr": optimizer.param_groups[0]["lr"], **{k: v / n_seen for k, v in sums.items()},
             **{f"{term.name}_weight": w for term, w in zip(run.terms, term_weights)}}
 
@@ -185,8 +202,8 @@ def distill(
     generator = torch.Generator().manual_seed(config.seed)
     data = TrainingData(train.x.to(device), train.y.to(device), train.leaves.to(device))
     embedding = embedding.to(device).eval()
-    run = _Run(student.to(device), embedding, data, task, float(train.y.var()) if task == "regression" else 1.0,
-               _embedding_weights(embedding, data.leaves), terms, config.precision == "bfloat16")
+    run = TrainingRun(student.to(device), TrainingForward(student, config.precision == "bfloat16"), embedding, task,
+                      float(train.y.var()) if task == "regression" else 1.0, target_weights(embedding, data.leaves), terms)
     optimizer = make_optimizer(student, config.student_lr, config.student_weight_decay, device)
     epochs, per_epoch = config.epochs_for(len(data.x)), config.steps_per_epoch(len(data.x))
     name = metric_name(task)
@@ -194,8 +211,8 @@ def distill(
     bar = tqdm(range(epochs), desc="student", disable=not progress, leave=False, mininterval=5)
     for epoch in bar:
         start = time.perf_counter()
-        batches = [rows.to(device) for rows in epoch_batches(len(data.x), config.student_batch_size, generator)]
-        record = {"epoch": epoch, **_epoch(run, batches, epoch, config, optimizer, epoch * per_epoch, epochs * per_epoch)}
+        batches = ((data[rows], rows) for rows in (r.to(device) for r in epoch_batches(len(data.x), config.student_batch_size, generator)))
+        record = {"epoch": epoch, **train_epoch(run, batches, epoch, config, optimizer, epoch * per_epoch, epochs * per_epoch)}
         record["train_seconds"] = time.perf_counter() - start
         record[f"valid_{name}"] = score(task, y_valid, predict_raw(student, x_valid, config.eval_batch_size).numpy())
         record["seconds"] = time.perf_counter() - start

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -81,10 +82,10 @@ def flat_columns(prefix: str, values: np.ndarray) -> dict[str, np.ndarray]:
     "Columns '<prefix>_<i>_<j>...' of an array (n, ...), one per index of its trailing axes."
     return {"_".join([prefix, *map(str, index)]): values[(slice(None), *index)] for index in np.ndindex(*values.shape[1:])}
 
-def teacher_columns(part: pd.DataFrame, teacher: Teacher, by_group: bool = True) -> pd.DataFrame:
-    "One partition's teacher work as flat columns: leaves, group scores, TreeSHAP and (by_group) per-group TreeSHAP."
+def teacher_columns(part: pd.DataFrame, teacher: Teacher, by_group: bool = True, keep: Sequence[str] = ()) -> pd.DataFrame:
+    "One partition's teacher work as flat columns: leaves, group scores, TreeSHAP and (by_group) per-group TreeSHAP, after its `keep` columns."
     X = teacher.matrix(part[teacher.feature_names])
-    columns = {**flat_columns("leaf", teacher.leaf_indices(X).astype(np.int32)),
+    columns = {**{c: part[c].to_numpy() for c in keep}, **flat_columns("leaf", teacher.leaf_indices(X).astype(np.int32)),
                **flat_columns("group_score", teacher.group_scores(X)), **flat_columns("shap", teacher.shap(X))}
     if by_group:
         columns.update(flat_columns("group_shap", teacher.group_shap(X)))
@@ -95,11 +96,18 @@ def write_teacher_columns(
     teacher: Teacher,  # the fitted teacher
     out: str | Path,  # folder for the Parquet files (one per partition)
     by_group: bool = True,  # also per-group TreeSHAP (G·d columns more)
+    keep: Sequence[str] = (),  # columns of the frame written alongside (the features and label, for training files)
+    row_group_rows: int | None = None,  # rows per Parquet row group (None: pyarrow's default)
 ) -> Path:
     "Compute the teacher's per-row work on every partition, on the workers, and write it to `out` as Parquet."
-    empty = pd.DataFrame(np.zeros((1, teacher.n_features)), columns=teacher.feature_names)
-    meta = teacher_columns(empty, teacher, by_group).iloc[:0]
-    frame.map_partitions(teacher_columns, teacher, by_group, meta=meta).to_parquet(str(out), write_index=False)
+    keep = list(keep)
+    missing = [c for c in keep if c not in frame.columns]
+    if missing:
+        raise ValueError(f"columns {missing} to keep are not in the frame; its columns are {list(frame.columns)}.")
+    empty = pd.DataFrame(np.zeros((1, len(frame.columns))), columns=frame.columns).astype(frame.dtypes.to_dict())
+    meta = teacher_columns(empty, teacher, by_group, keep).iloc[:0]
+    options = {} if row_group_rows is None else {"row_group_size": row_group_rows}
+    frame.map_partitions(teacher_columns, teacher, by_group, keep, meta=meta).to_parquet(str(out), write_index=False, **options)
     return Path(out)
 
 # %% ../nbs/21_distributed.ipynb #83a2ad26

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 
 import numpy as np
 import torch
@@ -18,7 +19,8 @@ from .settings import Interval, Settings, setting
 from .training import BestSnapshot, cosine_decay, epoch_batches, epochs_for, optimizer_step, steps_per_epoch
 
 # %% auto #0
-__all__ = ['leaf_layout', 'LeafEmbedding', 'EmbeddingConfig', 'embedding_loss', 'fit_leaf_embedding']
+__all__ = ['leaf_layout', 'LeafEmbedding', 'EmbeddingConfig', 'embedding_loss', 'start_leaf_embedding', 'embedding_epoch',
+           'fit_leaf_embedding']
 
 # %% ../nbs/07_embedding.ipynb #137253e7
 def leaf_layout(
@@ -139,6 +141,44 @@ def embedding_loss(model: LeafEmbedding, leaves: torch.Tensor, weights: torch.Te
         total += float((((model(batch) - model.group_scores(batch)) ** 2) * weights).reshape(len(batch), -1).mean(1).sum())
     return total / len(leaves)
 
+def start_leaf_embedding(
+    teacher,  # a fitted `Teacher`
+    config: EmbeddingConfig,  # embedding_dim and seed
+    first_leaves: torch.Tensor,  # (n, T) leaf indices of the first training rows (up to 50,000)
+    init_scale: float = 1.0,  # initial scale of the leaf vectors
+    device: str | torch.device = "cpu",  # where to train
+) -> tuple[LeafEmbedding, torch.Tensor]:
+    "A leaf-embedding model to train, its heads starting at each group's mean score, and the loss's variance weights."
+    torch.manual_seed(config.seed)
+    model = LeafEmbedding(teacher.n_leaves, teacher.groups, config.embedding_dim, teacher.leaf_values, config.seed,
+                          init_scale, teacher.n_outputs).to(device)
+    with torch.no_grad():
+        sample = model.group_scores(first_leaves.to(device))
+        model.head_bias.copy_(sample.mean(0))  # start at each group's mean score
+        weights = 1.0 / sample.var(0).clamp_min(1e-12)  # (G,) or (G, K) per-group (and class) variance weights
+    return model, weights
+
+def embedding_epoch(
+    forward: nn.Module,  # the model, or the model wrapped by DistributedDataParallel
+    model: LeafEmbedding,  # the model itself (its teacher's group scores are the targets)
+    batches: Iterable[torch.Tensor],  # (n, T) leaf indices of each batch
+    optimizer: torch.optim.Optimizer,  # Adam over the model's parameters
+    weights: torch.Tensor,  # (G,) or (G, K) variance weights
+    config: EmbeddingConfig,  # the learning-rate schedule
+    step: int,  # optimizer steps taken before this epoch
+    total_steps: int,  # optimizer steps of the whole run
+) -> tuple[float, int]:
+    "Train one epoch; return its mean training loss and the optimizer steps taken so far."
+    running, seen = 0.0, 0
+    model.train()
+    for batch in batches:
+        loss = (((forward(batch) - model.group_scores(batch)) ** 2) * weights).mean()
+        optimizer_step(optimizer, loss, cosine_decay(step, total_steps, config.embedding_lr, config.embedding_lr_final))
+        step += 1
+        running, seen = running + loss.item() * len(batch), seen + len(batch)
+    model.eval()
+    return running / seen, step
+
 def fit_leaf_embedding(
     teacher,  # a fitted `Teacher`
     leaves_train: torch.Tensor,  # (n_train, T) leaf indices of the training rows
@@ -150,14 +190,8 @@ def fit_leaf_embedding(
 ) -> tuple[LeafEmbedding, list[dict]]:
     "Train leaf embeddings and heads to reproduce the teacher's group scores; return the model and its history."
     config = EmbeddingConfig() if config is None else config
-    torch.manual_seed(config.seed)
-    model = LeafEmbedding(teacher.n_leaves, teacher.groups, config.embedding_dim, teacher.leaf_values, config.seed,
-                          init_scale, teacher.n_outputs).to(device)
     leaves_train, leaves_valid = leaves_train.to(device), leaves_valid.to(device)
-    with torch.no_grad():
-        sample = model.group_scores(leaves_train[:50_000])
-        model.head_bias.copy_(sample.mean(0))  # start at each group's mean score
-        weights = 1.0 / sample.var(0).clamp_min(1e-12)  # (G,) or (G, K) per-group (and class) variance weights
+    model, weights = start_leaf_embedding(teacher, config, leaves_train[:50_000], init_scale, device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.embedding_lr)
     generator = torch.Generator().manual_seed(config.seed)
     history, best, step = [], BestSnapshot(higher_is_better=False), 0
@@ -165,19 +199,12 @@ def fit_leaf_embedding(
     total_steps = epochs * config.steps_per_epoch(len(leaves_train))
     bar = tqdm(range(epochs), desc="leaf embedding", disable=not progress, leave=False, mininterval=5)
     for epoch in bar:
-        start, running, seen = time.perf_counter(), 0.0, 0
-        model.train()
-        for rows in epoch_batches(len(leaves_train), config.embedding_batch_size, generator):
-            batch = leaves_train[rows.to(device)]
-            loss = (((model(batch) - model.group_scores(batch)) ** 2) * weights).mean()
-            optimizer_step(optimizer, loss, cosine_decay(step, total_steps, config.embedding_lr, config.embedding_lr_final))
-            step += 1
-            running, seen = running + loss.item() * len(batch), seen + len(batch)
-        model.eval()
+        start = time.perf_counter()
+        batches = (leaves_train[rows.to(device)] for rows in epoch_batches(len(leaves_train), config.embedding_batch_size, generator))
+        train_loss, step = embedding_epoch(model, model, batches, optimizer, weights, config, step, total_steps)
         valid = embedding_loss(model, leaves_valid, weights)
-        history.append({"epoch": epoch, "train_loss": running / seen, "valid_loss": valid,
-                        "seconds": time.perf_counter() - start})
-        bar.set_postfix(train=f"{history[-1]['train_loss']:.4f}", valid=f"{valid:.4f}")
+        history.append({"epoch": epoch, "train_loss": train_loss, "valid_loss": valid, "seconds": time.perf_counter() - start})
+        bar.set_postfix(train=f"{train_loss:.4f}", valid=f"{valid:.4f}")
         best.update(valid, model)
     best.restore(model)
     return model, history

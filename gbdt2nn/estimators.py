@@ -350,6 +350,14 @@ class GBDT2NNBase(BaseEstimator):
         self.teacher_ = self._teacher(X, y, X_valid, y_valid, configs["TeacherConfig"])
         self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
         fitted = fit_student(self.teacher_, X, y, X_valid, y_valid, configs, self.cache_dir, self.device, self.progress)
+        return self.adopt_fitted(self.teacher_, list(self.feature_names_in_), fitted)
+
+    def adopt_fitted(self, teacher: Teacher, feature_names: list[str], fitted: dict, classes=None):
+        "Take a teacher and the parts fitted on it (`fit_student`'s dict, or `fit_student_on_workers`'s) as this estimator's fitted state."
+        self.teacher_, self.n_features_in_ = teacher, len(feature_names)
+        self.feature_names_in_ = np.array([str(c) for c in feature_names], dtype=object)
+        if classes is not None:
+            self.classes_ = np.asarray(classes)
         self.embedding_, self.embedding_history_ = fitted["embedding"], fitted["embedding_history"]
         self.student_, self.history_, self.fill_values_ = fitted["student"], fitted["history"], fitted["fill_values"]
         self.background_, self.background_raw_, self.terms_ = fitted["background"], fitted["background_raw"], fitted["terms"]

@@ -371,3 +371,25 @@ def test_a_multiclass_run_reports_macro_agreement_and_explains_per_class(multicl
     for c in range(3):  # each class block sums to its logit
         block = phi[[f"x{j} [{c}]" for j in range(8)]].to_numpy().sum(1) + phi[f"base_value [{c}]"]
         assert np.allclose(block, raw[:, c], atol=1e-3)
+
+
+def test_a_cluster_run_writes_a_model_that_explains(tmp_path):
+    ds = load_dataset("breast_cancer")
+    data = tmp_path / "data"
+    data.mkdir()
+    table = pd.concat([ds.X_train, ds.X_test]).assign(malignant=np.concatenate([ds.y_train, ds.y_test]))
+    for i, part in enumerate(np.array_split(np.arange(len(table)), 3)):
+        table.iloc[part].to_parquet(data / f"part.{i}.parquet", index=False)
+    out = tmp_path / "run"
+    done = gbdt2nn("run", "--dask", "local:2", "--data", data, "--target", "malignant", "--task", "binary", "--quick", "--out", out)
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["world"] == 2 and metrics["metric"] == "auc"
+    assert metrics["teacher"]["test"] > 0.9 and metrics["student"]["test"] > 0.9
+    assert sum(len(pd.read_parquet(out / "data" / split)) for split in ("train", "valid", "test")) == len(table)
+    explained = gbdt2nn("explain", "--model", out / "model", "--data", data / "part.0.parquet", "--out", tmp_path / "phi.csv")
+    assert explained.returncode == 0, explained.stderr[-2000:]
+    assert len(pd.read_csv(tmp_path / "phi.csv")) == len(pd.read_parquet(data / "part.0.parquet"))
+    # the same folder again is refused; --overwrite runs it afresh
+    again = gbdt2nn("run", "--dask", "local:1", "--data", data, "--target", "malignant", "--task", "binary", "--out", out)
+    assert again.returncode == 2 and "already holds a finished run" in again.stderr
