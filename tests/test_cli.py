@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from gbdt2nn.agreement import HEADLINE_METRICS
+from gbdt2nn.cli import main
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.study import CHOSEN_WEIGHTS, GAMES, best_weight_table, run_name
@@ -151,7 +152,8 @@ def test_datasets_lists_every_bundled_dataset():
     (["run", "--dataset", "diabetes", "--out", "{table}"], "is a file"),
     (["explain", "--model", "nowhere", "--data", "{table}", "--out", "."], "is a folder"),
 ])
-def test_user_errors_give_one_line_and_exit_code_2(tmp_path, args, message):
+def test_user_errors_give_one_line_and_exit_code_2(tmp_path, monkeypatch, capsys, args, message):
+    "Each mistake, through `main` in this process (the entry point itself is checked once below)."
     table = tmp_path / "table.csv"
     pd.DataFrame({"a": np.arange(20.0), "y": np.arange(20) % 2}).to_csv(table, index=False)
     pd.DataFrame({"a": np.arange(90.0), "y": np.arange(90) % 3}).to_csv(tmp_path / "three.csv", index=False)
@@ -160,12 +162,19 @@ def test_user_errors_give_one_line_and_exit_code_2(tmp_path, args, message):
     pd.DataFrame({"a": np.arange(90.0), "y": [0.5, np.inf] * 45}).to_csv(tmp_path / "infinite.csv", index=False)
     files = {"{table}": table, "{three}": tmp_path / "three.csv", "{empty}": tmp_path / "empty.csv",
              "{constant}": tmp_path / "constant.csv", "{infinite}": tmp_path / "infinite.csv"}
-    done = gbdt2nn(*[str(files.get(a, a)) for a in args], cwd=tmp_path)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert message in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main([str(files.get(a, a)) for a in args]) == 2
+    stderr = capsys.readouterr().err
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
     assert not (tmp_path / "o" / "metrics.json").exists()
+
+
+def test_the_entry_point_reports_a_mistake_in_one_line(tmp_path):
+    done = gbdt2nn("run", "--dataset", "nope", "--out", "o", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gbdt2nn: error: unknown dataset 'nope'"), lines
 
 
 def test_explain_reports_missing_columns(study, tmp_path):
@@ -303,7 +312,7 @@ def test_a_messy_user_file_runs_and_explains(messy_run, tmp_path):
     assert "price: EUR, [net]" in phi.columns and "when_hour" in phi.columns and len(phi) == 5
 
 
-def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path):
+def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path, capsys):
     "`gbdt2nn update` on a file with text labels: the same student as partial_fit on those rows, in a new folder."
     from gbdt2nn.data import encode_frame
     from gbdt2nn.io import verify_manifest
@@ -334,9 +343,9 @@ def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path):
                           (("--data", tmp_path / "month.csv", "--target", "label", "--out", tmp_path / "u2"), "no target column"),
                           (("--data", tmp_path / "month.csv", "--target", "y", "--out", tmp_path / "updated"), "not an empty folder"),
                           (("--data", tmp_path / "month.csv", "--target", "y", "--lr", "-1", "--out", tmp_path / "u3"), "online_lr must be")]:
-        failed = gbdt2nn("update", "--model", model_dir, *args)
-        assert failed.returncode == 2 and message in failed.stderr, (message, failed.stderr)
-        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+        assert main(["update", "--model", str(model_dir), *map(str, args)]) == 2
+        stderr = capsys.readouterr().err
+        assert message in stderr and len(stderr.strip().splitlines()) == 1, (message, stderr)
 
 
 @pytest.fixture(scope="module")

@@ -82,8 +82,8 @@ def test_the_driver_never_reads_the_training_files(dataset):
     try:
         before = read_bytes()
         fitted = fit_student_on_workers(client, teacher, folder / "train", folder / "valid", "target",
-                                        EmbeddingConfig(embedding_dim=4, embedding_epochs=1, embedding_min_steps=0, embedding_batch_size=4096),
-                                        DistillConfig(hidden_sizes=(8,), student_epochs=1, student_min_steps=0, student_batch_size=2048),
+                                        EmbeddingConfig(embedding_dim=4, embedding_epochs=1, embedding_min_steps=0, embedding_batch_size=8192),
+                                        DistillConfig(hidden_sizes=(8,), student_epochs=1, student_min_steps=0, student_batch_size=8192),
                                         world=2, buffer_rows=20_000)
         driver_read = read_bytes() - before
     finally:
