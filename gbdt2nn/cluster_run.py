@@ -52,9 +52,10 @@ def test_scores(frame, model, target: str) -> tuple[np.ndarray, np.ndarray, np.n
     "(n,) labels and the teacher's and student's (n,) or (n, K) raw scores of every test row, computed on the workers."
     empty = pd.DataFrame(np.zeros((1, len(frame.columns))), columns=frame.columns)
     scores = frame.map_partitions(partition_scores, model, target, meta=partition_scores(empty, model, target).iloc[:0]).compute()
-    pick = lambda prefix: scores[[c for c in scores.columns if c.startswith(prefix)]].to_numpy().squeeze(1) \
-        if model.teacher_.n_outputs == 1 else scores[[c for c in scores.columns if c.startswith(prefix)]].to_numpy()  # noqa: E731
-    return scores["y"].to_numpy(), pick("teacher_"), pick("student_")
+    outputs = model.teacher_.n_outputs
+    teacher = scores[[f"teacher_{c}" for c in range(outputs)]].to_numpy()  # (n, K)
+    student = scores[[f"student_{c}" for c in range(outputs)]].to_numpy()
+    return (scores["y"].to_numpy(), teacher[:, 0], student[:, 0]) if outputs == 1 else (scores["y"].to_numpy(), teacher, student)
 
 # %% ../nbs/22_cluster_run.ipynb #6c77d78b
 def run_on_cluster(
