@@ -151,7 +151,9 @@ def steps_each(groups: Sequence[RowGroup], world: int, batch_size: int) -> tuple
 
 def wrap(module: torch.nn.Module, device: torch.device) -> DistributedDataParallel:
     "`module` under DistributedDataParallel on `device`."
-    return DistributedDataParallel(module, device_ids=[device.index] if device.type == "cuda" else None)
+    if device.type != "cuda":
+        return DistributedDataParallel(module)
+    return DistributedDataParallel(module, device_ids=[torch.cuda.current_device() if device.index is None else device.index])
 
 # %% ../nbs/21_ddp.ipynb #59b575f6
 def fit_embedding_rank(

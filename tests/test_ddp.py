@@ -44,9 +44,13 @@ def dataset(tmp_path_factory):
     return folder, teacher
 
 
+def small_stacks() -> None:
+    "Thread stacks of 2 MiB in the child (its threads' stacks count as data memory too)."
+    resource.setrlimit(resource.RLIMIT_STACK, (2 << 20, resource.RLIM_INFINITY))
+
+
 def train_limited(folder: Path, budget: int, buffer_rows: int) -> dict:
-    "One streamed epoch in a fresh process allowed `budget` bytes of data memory above its baseline (thread stacks of 2 MiB)."
-    small_stacks = lambda: resource.setrlimit(resource.RLIMIT_STACK, (2 << 20, resource.RLIM_INFINITY))  # noqa: E731
+    "One streamed epoch in a fresh process allowed `budget` bytes of data memory above its baseline."
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("memory_child.py")), str(folder), str(budget), str(buffer_rows)],
                           capture_output=True, text=True, timeout=300, preexec_fn=small_stacks)
     assert done.returncode == 0, done.stderr[-2000:]
