@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import torch
 import torch.distributed as dist
@@ -30,9 +31,9 @@ from .student import GBDT2NN, feature_tensor
 from .training import BestSnapshot, steps_per_epoch
 
 # %% auto #0
-__all__ = ['RowGroup', 'natural_key', 'row_groups', 'shard', 'StreamColumns', 'concat', 'first_rows', 'stream_batches',
-           'process_group', 'free_port', 'steps_each', 'wrap', 'fit_embedding_rank', 'distill_rank', 'run_on_workers',
-           'run_here', 'frame_feature_stats', 'background_rows', 'fit_student_on_workers']
+__all__ = ['RowGroup', 'natural_key', 'row_groups', 'shard', 'StreamColumns', 'concat', 'leading_groups', 'first_rows',
+           'stream_batches', 'process_group', 'free_port', 'steps_each', 'wrap', 'fit_embedding_rank', 'distill_rank',
+           'run_on_workers', 'run_here', 'frame_feature_stats', 'background_rows', 'fit_student_on_workers']
 
 # %% ../nbs/21_ddp.ipynb #cf91d0d4
 @dataclasses.dataclass(frozen=True)
@@ -72,30 +73,33 @@ class StreamColumns:
     fill: tuple[float, ...]  # (d,) value of a missing feature: the training mean
     leaf_dtype: torch.dtype = torch.int16  # int16 while every tree has fewer than 2**15 leaves
 
-    def labels(self, group: RowGroup) -> np.ndarray:
-        "(n,) float64 labels of a row group."
-        return pq.ParquetFile(group.path).read_row_group(group.index, columns=[self.target]).column(0).to_numpy().astype(np.float64)
+    def frame(self, group: RowGroup, names: Sequence[str] | None = None) -> pd.DataFrame:
+        "The row group's columns `names` (None: features, label and leaves) as read from the file."
+        names = [*self.features, self.target, *self.leaves] if names is None else list(names)
+        return pq.ParquetFile(group.path).read_row_group(group.index, columns=names).to_pandas()
 
-    def read(self, group: RowGroup) -> TrainingData:
-        "The row group's rows as training tensors."
-        frame = pq.ParquetFile(group.path).read_row_group(group.index, columns=[*self.features, self.target, *self.leaves]).to_pandas()
+    def tensors(self, frame: pd.DataFrame) -> TrainingData:
+        "Rows read by `frame` as training tensors."
         return TrainingData(feature_tensor(frame[list(self.features)].to_numpy(np.float64), np.asarray(self.fill)),
                             torch.tensor(frame[self.target].to_numpy(np.float64), dtype=torch.float32),
                             torch.tensor(frame[list(self.leaves)].to_numpy(), dtype=self.leaf_dtype))
+
+    def read(self, group: RowGroup) -> TrainingData:
+        "The row group's rows as training tensors."
+        return self.tensors(self.frame(group))
 
 def concat(parts: Sequence[TrainingData]) -> TrainingData:
     "The rows of several `TrainingData` one after the other."
     return TrainingData(*(torch.cat([getattr(p, name) for p in parts]) for name in ("x", "y", "leaves")))
 
+def leading_groups(groups: Sequence[RowGroup], n_rows: int) -> list[RowGroup]:
+    "The first row groups, as many as hold the dataset's first `n_rows` rows."
+    ends = np.cumsum([group.rows for group in groups])
+    return list(groups[: int(np.searchsorted(ends, n_rows)) + 1])
+
 def first_rows(groups: Sequence[RowGroup], columns: StreamColumns, n_rows: int) -> TrainingData:
     "The first `n_rows` rows of the dataset, reading only the row groups they lie in."
-    parts, held = [], 0
-    for group in groups:
-        if held >= n_rows:
-            break
-        parts.append(columns.read(group))
-        held += group.rows
-    return concat(parts)[torch.arange(min(n_rows, held))]
+    return concat([columns.read(group) for group in leading_groups(groups, n_rows)])[:n_rows]
 
 # %% ../nbs/21_ddp.ipynb #7ab587a6
 def stream_batches(
@@ -125,9 +129,9 @@ def stream_batches(
 
 # %% ../nbs/21_ddp.ipynb #1f54b0cc
 @contextlib.contextmanager
-def process_group(rank: int, world: int, init_method: str, backend: str):
-    "Join the process group for the block, then leave it."
-    dist.init_process_group(backend, init_method=init_method, rank=rank, world_size=world)
+def process_group(rank: int, world: int, init_method: str, device: torch.device):
+    "Join the process group for the block (NCCL for a GPU, gloo otherwise), then leave it."
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method=init_method, rank=rank, world_size=world)
     try:
         yield
         dist.barrier()  # every process done with the group before any leaves it
@@ -169,7 +173,7 @@ def fit_embedding_rank(
 ) -> tuple[LeafEmbedding, list[dict]] | None:
     "Train the leaf embeddings as process `rank` of `world`; process 0 returns the model and its history."
     device = torch.device(device)
-    with process_group(rank, world, init_method, "nccl" if device.type == "cuda" else "gloo"):
+    with process_group(rank, world, init_method, device):
         model, weights = start_leaf_embedding(teacher, config, first_rows(train, columns, 50_000).leaves, device=device)
         forward = wrap(model, device)
         try:
@@ -213,7 +217,7 @@ def distill_rank(
 ) -> tuple[GBDT2NN, list[dict]] | None:
     "Train the student as process `rank` of `world`; process 0 returns it (at its best validation epoch) and the history."
     device = torch.device(device)
-    with process_group(rank, world, init_method, "nccl" if device.type == "cuda" else "gloo"):
+    with process_group(rank, world, init_method, device):
         torch.manual_seed(config.seed)
         generator = torch.Generator().manual_seed(config.seed + rank)
         embedding = embedding.to(device).eval()
@@ -225,8 +229,8 @@ def distill_rank(
             per_process, steps = steps_each(train, world, config.student_batch_size)
             epochs = max(config.student_epochs, -(-config.student_min_steps // steps))
             if rank == 0:
-                x_valid = concat([columns.read(g) for g in valid]).x
-                y_valid = np.concatenate([columns.labels(g) for g in valid])
+                held_out = pd.concat([columns.frame(g) for g in valid])  # read once: tensors, and the labels in float64
+                x_valid, y_valid = columns.tensors(held_out).x, held_out[columns.target].to_numpy(np.float64)
             name, history, best = metric_name(task), [], BestSnapshot(higher_is_better=task == "binary")
             for epoch in tqdm(range(epochs), desc="student", disable=not (progress and rank == 0), leave=False, mininterval=5):
                 start = time.perf_counter()
@@ -283,12 +287,7 @@ def frame_feature_stats(frame, features: Sequence[str]) -> tuple[np.ndarray, np.
 
 def background_rows(train: Sequence[RowGroup], columns: StreamColumns, size: int, seed: int) -> np.ndarray:
     "(size, d) raw feature rows (missing values kept), a seeded sample of the first 20,000 training rows."
-    parts, held = [], 0
-    for group in train:
-        if held >= 20_000:
-            break
-        parts.append(pq.ParquetFile(group.path).read_row_group(group.index, columns=list(columns.features)).to_pandas().to_numpy(np.float64))
-        held += group.rows
+    parts = [columns.frame(group, columns.features).to_numpy(np.float64) for group in leading_groups(train, 20_000)]
     rows = np.concatenate(parts)[:20_000]
     return rows[np.random.default_rng(seed).permutation(len(rows))[:size]]
 
