@@ -6,22 +6,28 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .agreement import centre_classes, centre_logits, row_metrics
 from .checks import check_task
 from .coalition import shapley_coalitions
+from .io import read_json, write_bytes_atomic, write_json_atomic
 from .shapley import teacher_interventional_shap
 from .study import student_shapley
 from .teacher import Teacher, TeacherConfig, lightgbm_names
 
 # %% auto #0
-__all__ = ['ROW_METRICS', 'start_client', 'read_parquet_frame', 'fit_dask_teacher', 'flat_columns', 'teacher_columns',
+__all__ = ['KEYED_FILE', 'ROW_METRICS', 'start_client', 'read_parquet_frame', 'fit_dask_teacher', 'flat_columns',
+           'teacher_columns', 'work_key', 'partition_key', 'write_partition', 'write_keyed', 'work_record',
            'write_teacher_columns', 'coalition_columns', 'write_coalition_columns', 'partition_sums', 'combine_sums',
            'evaluate_over_partitions']
 
@@ -93,29 +99,92 @@ def teacher_columns(part: pd.DataFrame, teacher: Teacher, by_group: bool = True,
         columns.update(flat_columns("group_shap", teacher.group_shap(X)))
     return pd.DataFrame(columns, index=part.index)
 
+# %% ../nbs/20_distributed.ipynb #3a7e1207
+def work_key(teacher: Teacher, work: str) -> str:
+    "Hash of the teacher's trees, its groups and a description of the per-row work: what every partition's key starts from."
+    digest = hashlib.sha256()
+    digest.update(teacher.booster.model_to_string().encode())
+    digest.update(repr([g.tolist() for g in teacher.groups]).encode())
+    digest.update(work.encode())
+    return digest.hexdigest()
+
+def partition_key(part: pd.DataFrame, columns: Sequence[str], work: str, number: int) -> str:
+    "Hash of the work's key, the partition's number and the partition's rows (the columns the work reads)."
+    rows = part[list(columns)]
+    digest = hashlib.sha256(f"{work}|{number}|{list(rows.columns)}|{list(map(str, rows.dtypes))}".encode())
+    digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:32]
+
+KEYED_FILE = re.compile(r"part\.(\d+)\.([0-9a-f]{32})\.parquet")  # a file written by `write_partition`
+
+def write_partition(
+    part: pd.DataFrame,  # one partition of the data
+    compute: Callable[[pd.DataFrame, int], pd.DataFrame],  # (partition, its number) -> the columns to write
+    columns: Sequence[str],  # the partition's columns `compute` reads (its key hashes them)
+    work: str,  # `work_key` of the teacher and the work
+    out: str,  # the folder of the files
+    row_group_rows: int | None = None,  # rows per Parquet row group (None: pyarrow's default)
+    partition_info: dict | None = None,  # filled in by Dask: the partition's number
+) -> pd.DataFrame:
+    "Write one partition's file under its key unless it is there already; one row saying what happened."
+    number = (partition_info or {}).get("number", 0)
+    path = Path(out) / f"part.{number}.{partition_key(part, columns, work, number)}.parquet"
+    source = "found" if path.exists() else "computed"
+    if source == "computed":
+        buffer = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pandas(compute(part, number), preserve_index=False), buffer, row_group_size=row_group_rows)
+        write_bytes_atomic(path, buffer.getvalue().to_pybytes())
+    return pd.DataFrame({"number": [number], "file": [path.name], "rows": [len(part)], "source": [source]})
+
+def write_keyed(
+    frame,  # dask dataframe
+    compute: Callable[[pd.DataFrame, int], pd.DataFrame],  # (partition, its number) -> the columns to write
+    columns: Sequence[str],  # the frame's columns `compute` reads
+    work: str,  # `work_key` of the teacher and the work
+    out: str | Path,  # the folder of the files
+    row_group_rows: int | None = None,  # rows per Parquet row group
+) -> Path:
+    "Every partition's file written (or found) on the workers; unclaimed keyed files removed; `_work.json` written last."
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = pd.DataFrame({"number": pd.Series(dtype="int64"), "file": pd.Series(dtype="object"),
+                         "rows": pd.Series(dtype="int64"), "source": pd.Series(dtype="object")})
+    written = frame.map_partitions(write_partition, compute, list(columns), work, str(out), row_group_rows, meta=meta).compute()
+    claimed = set(written["file"])
+    for stale in out.iterdir():
+        if KEYED_FILE.fullmatch(stale.name) and stale.name not in claimed:
+            stale.unlink()
+    partitions = [{"number": int(row.number), "file": row.file, "rows": int(row.rows), "source": row.source}
+                  for row in written.sort_values("number").itertuples()]
+    write_json_atomic(out / "_work.json", {"work": work, "partitions": partitions})
+    return out
+
+def work_record(out: str | Path) -> pd.DataFrame:
+    "What the last keyed write to `out` did: one row per partition (number, file, rows, 'computed' or 'found')."
+    return pd.DataFrame(read_json(Path(out) / "_work.json")["partitions"])
+
+# %% ../nbs/20_distributed.ipynb #32416c1b
 def write_teacher_columns(
     frame,  # dask dataframe holding the teacher's feature columns
     teacher: Teacher,  # the fitted teacher
-    out: str | Path,  # folder for the Parquet files (one per partition)
+    out: str | Path,  # folder for the Parquet files (one per partition, keyed)
     by_group: bool = True,  # also per-group TreeSHAP (G·d columns more)
     keep: Sequence[str] = (),  # columns of the frame written alongside (the features and label, for training files)
     row_group_rows: int | None = None,  # rows per Parquet row group (None: pyarrow's default)
 ) -> Path:
-    "Compute the teacher's per-row work on every partition, on the workers, and write it to `out` as Parquet."
+    "Compute the teacher's per-row work on every partition, on the workers, and write it to `out` as keyed Parquet files."
     keep = list(keep)
-    missing = [c for c in keep if c not in frame.columns]
+    missing = [c for c in [*keep, *teacher.feature_names] if c not in frame.columns]
     if missing:
-        raise ValueError(f"columns {missing} to keep are not in the frame; its columns are {list(frame.columns)}.")
-    empty = pd.DataFrame(np.zeros((1, len(frame.columns))), columns=frame.columns).astype(frame.dtypes.to_dict())
-    meta = teacher_columns(empty, teacher, by_group, keep).iloc[:0]
-    options = {} if row_group_rows is None else {"row_group_size": row_group_rows}
-    frame.map_partitions(teacher_columns, teacher, by_group, keep, meta=meta).to_parquet(str(out), write_index=False, **options)
-    return Path(out)
+        raise ValueError(f"columns {missing} are not in the frame; its columns are {list(frame.columns)}.")
+    work = work_key(teacher, repr(("teacher columns", by_group, keep, row_group_rows)))
+    columns = list(dict.fromkeys([*teacher.feature_names, *keep]))
+    return write_keyed(frame, lambda part, number: teacher_columns(part, teacher, by_group, keep), columns, work, out, row_group_rows)
 
 # %% ../nbs/20_distributed.ipynb #83c8d16f
-def coalition_columns(part: pd.DataFrame, teacher: Teacher, seed: int = 0, partition_info: dict | None = None) -> pd.DataFrame:
-    "One hybrid row per row of the partition, as coalition imitation draws them, with the teacher's raw and group scores of it."
-    generator = np.random.default_rng([seed, (partition_info or {}).get("number", 0)])
+def coalition_columns(part: pd.DataFrame, teacher: Teacher, seed: int = 0, number: int = 0) -> pd.DataFrame:
+    "One hybrid row per row of partition `number`, as coalition imitation draws them, with the teacher's raw and group scores of it."
+    generator = np.random.default_rng([seed, number])
     X = teacher.matrix(part[teacher.feature_names])  # (n, d) raw features
     partner = generator.integers(0, len(X), size=len(X))  # the row whose values fill the rest of each hybrid
     hybrid = np.where(shapley_coalitions(len(X), X.shape[1], generator), X, X[partner])
@@ -123,11 +192,9 @@ def coalition_columns(part: pd.DataFrame, teacher: Teacher, seed: int = 0, parti
                          **flat_columns("hybrid_group_score", teacher.group_scores(hybrid))}, index=part.index)
 
 def write_coalition_columns(frame, teacher: Teacher, out: str | Path, seed: int = 0) -> Path:
-    "Draw and score each partition's hybrid rows on the workers; write them to `out` as Parquet, one file per partition."
-    empty = pd.DataFrame(np.zeros((1, teacher.n_features)), columns=teacher.feature_names)
-    meta = coalition_columns(empty, teacher, seed).iloc[:0]
-    frame.map_partitions(coalition_columns, teacher, seed, meta=meta).to_parquet(str(out), write_index=False)
-    return Path(out)
+    "Draw and score each partition's hybrid rows on the workers; write them to `out` as keyed Parquet files, one per partition."
+    work = work_key(teacher, repr(("coalition columns", seed)))
+    return write_keyed(frame, lambda part, number: coalition_columns(part, teacher, seed, number), teacher.feature_names, work, out)
 
 # %% ../nbs/20_distributed.ipynb #83a2ad26
 ROW_METRICS = ("spearman_abs", "feature_agreement", "cosine")  # the per-row headline metrics
