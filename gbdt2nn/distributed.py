@@ -29,7 +29,7 @@ from .teacher import Teacher, TeacherConfig, lightgbm_names
 __all__ = ['KEYED_FILE', 'ROW_METRICS', 'start_client', 'read_parquet_frame', 'fit_dask_teacher', 'flat_columns',
            'teacher_columns', 'work_key', 'partition_key', 'write_partition', 'write_keyed', 'work_record',
            'write_teacher_columns', 'coalition_columns', 'write_coalition_columns', 'partition_sums', 'combine_sums',
-           'evaluate_over_partitions']
+           'evaluate_over_partitions', 'student_columns', 'student_digest', 'write_student_columns']
 
 # %% ../nbs/20_distributed.ipynb #8a83e5a8
 def start_client(address: str):
@@ -237,3 +237,34 @@ def evaluate_over_partitions(
                           model, np.asarray(background), k).iloc[:0]
     sums = frame.map_partitions(partition_sums, model, np.asarray(background), k, meta=meta).compute()
     return combine_sums(sums, len(model.feature_names_in_), model.student_.n_outputs)
+
+# %% ../nbs/20_distributed.ipynb #8fdc750c
+def student_columns(part: pd.DataFrame, model, background: np.ndarray) -> pd.DataFrame:
+    "One partition's student raw scores and exact Shapley values (one game per logit) against the background, as flat columns."
+    X = part[list(model.feature_names_in_)]
+    raw = np.asarray(model.raw_score(X)).reshape(len(X), -1)  # (n, K)
+    values = model.explain(X, method="shapley", background=background).values  # (n, d) or (n, d, K)
+    return pd.DataFrame({**flat_columns("raw_score", raw), **flat_columns("shapley", values)}, index=part.index)
+
+def student_digest(model, background: np.ndarray) -> str:
+    "Hash of a fitted student's weights and buffers, its fill values and the background rows."
+    digest = hashlib.sha256()
+    for name, tensor in model.student_.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().numpy().tobytes())
+    digest.update(np.asarray(model.fill_values_, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(background, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+def write_student_columns(
+    frame,  # dask dataframe with the model's feature columns
+    model,  # a fitted GBDT2NN estimator (shipped to the workers)
+    background: np.ndarray,  # (m, d) raw background rows of the game
+    out: str | Path,  # folder for the Parquet files (one per partition, keyed)
+) -> Path:
+    "The student's raw scores and exact Shapley values of every row, computed on the workers and written to `out` as keyed Parquet files."
+    background = np.asarray(background, dtype=np.float64)
+    if background.ndim != 2 or background.shape[1] != len(model.feature_names_in_) or not np.isfinite(background).all():
+        raise ValueError(f"the background must be finite rows of {len(model.feature_names_in_)} features; got shape {background.shape}.")
+    work = work_key(model.teacher_, repr(("student columns", student_digest(model, background))))
+    return write_keyed(frame, lambda part, number: student_columns(part, model, background), list(model.feature_names_in_), work, out)
