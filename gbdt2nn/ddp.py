@@ -28,7 +28,7 @@ from .distill import DistillConfig, TrainingData, TrainingForward, TrainingRun, 
 from .embedding import EmbeddingConfig, LeafEmbedding, embedding_epoch, embedding_loss, start_leaf_embedding
 from .metrics import metric_name, predict_raw, score
 from .student import GBDT2NN, feature_tensor
-from .training import BestSnapshot, steps_per_epoch
+from .training import BestSnapshot, epochs_for_steps, steps_per_epoch
 
 # %% auto #0
 __all__ = ['RowGroup', 'natural_key', 'row_groups', 'shard', 'StreamColumns', 'concat', 'leading_groups', 'first_rows',
@@ -180,7 +180,7 @@ def fit_embedding_rank(
             optimizer = torch.optim.Adam(model.parameters(), lr=config.embedding_lr)
             generator = torch.Generator().manual_seed(config.seed + rank)
             per_process, steps = steps_each(train, world, config.embedding_batch_size)
-            epochs = max(config.embedding_epochs, -(-config.embedding_min_steps // steps))
+            epochs = epochs_for_steps(steps, config.embedding_epochs, config.embedding_min_steps)
             leaves_valid = concat([columns.read(g) for g in valid]).leaves.to(device) if rank == 0 else None
             history, best, step = [], BestSnapshot(higher_is_better=False), 0
             for epoch in tqdm(range(epochs), desc="leaf embedding", disable=not (progress and rank == 0), leave=False, mininterval=5):
@@ -227,7 +227,7 @@ def distill_rank(
         try:
             optimizer = make_optimizer(student, config.student_lr, config.student_weight_decay, device)
             per_process, steps = steps_each(train, world, config.student_batch_size)
-            epochs = max(config.student_epochs, -(-config.student_min_steps // steps))
+            epochs = epochs_for_steps(steps, config.student_epochs, config.student_min_steps)
             if rank == 0:
                 held_out = pd.concat([columns.frame(g) for g in valid])  # read once: tensors, and the labels in float64
                 x_valid, y_valid = columns.tensors(held_out).x, held_out[columns.target].to_numpy(np.float64)

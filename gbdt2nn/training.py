@@ -14,8 +14,8 @@ from threadpoolctl import threadpool_limits
 from torch import nn
 
 # %% auto #0
-__all__ = ['LR_SCHEDULES', 'DEFAULT_N_JOBS', 'steps_per_epoch', 'epochs_for', 'epoch_batches', 'cosine_decay', 'scheduled_rate',
-           'optimizer_step', 'BestSnapshot', 'check_n_jobs', 'limit_threads']
+__all__ = ['LR_SCHEDULES', 'DEFAULT_N_JOBS', 'steps_per_epoch', 'epochs_for', 'epochs_for_steps', 'epoch_batches', 'cosine_decay',
+           'scheduled_rate', 'optimizer_step', 'BestSnapshot', 'check_n_jobs', 'limit_threads']
 
 # %% ../nbs/06_training.ipynb #fbf1f148
 def steps_per_epoch(
@@ -33,7 +33,15 @@ def epochs_for(
     min_steps: int,  # optimizer steps the run must reach (0: exactly `epochs`)
 ) -> int:
     "Epochs to run: `epochs`, or more to reach `min_steps` optimizer steps."
-    return max(epochs, -(-min_steps // max(1, steps_per_epoch(n_rows, batch_size))))
+    return epochs_for_steps(steps_per_epoch(n_rows, batch_size), epochs, min_steps)
+
+def epochs_for_steps(
+    steps: int,  # optimizer steps an epoch takes
+    epochs: int,  # epochs asked for
+    min_steps: int,  # optimizer steps the run must reach (0: exactly `epochs`)
+) -> int:
+    "Epochs to run when an epoch takes `steps` steps: `epochs`, or more to reach `min_steps`."
+    return max(epochs, -(-min_steps // max(1, steps)))
 
 def epoch_batches(
     n_rows: int,  # training rows
