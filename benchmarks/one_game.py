@@ -1,7 +1,7 @@
 """Same reasons, in one game: plain and coalition-imitation students on flights with the default recipe.
 
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
-     [--valid-rows 250] [--background 8] [--coalition-start E] [--out results/one_game] [--include OTHER_OUT ...]
+     [--valid-rows 250] [--background 8] [--coalition-start E] [--coalition-by-group] [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows) is shared by every student, and one background
 (a seeded sample of training rows) by both models and every seed. For each λ (attribution imitation per group;
 0 = none), μ (coalition_weight; 0 = none) and seed, a student is fitted and judged on test rows (reported) and validation
@@ -49,10 +49,13 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
     return record
 
 
-def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0) -> bool:
+KEYS = ["lam", "mu", "coalition_start", "coalition_by_group"]  # what makes one student of the plan (besides its seed)
+
+
+def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False) -> bool:
     "Take a student of the plan for this process: False when a finished run or another process has it."
     (out / "claims").mkdir(exist_ok=True)
-    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "")
+    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
     try:
         os.close(os.open(out / "claims" / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         return True
@@ -77,7 +80,7 @@ def teacher_side(teacher: Teacher, parts: dict, background: pd.DataFrame, train_
 def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     "Print the table per (λ, μ) and the gaps to the targets; return the choice made on validation rows."
     figures = ["test_auc", "fidelity", *[f"{g}_{m}" for g in ("same", "path") for m in HEADLINE_METRICS], "train_seconds"]
-    keys = ["lam", "mu", "coalition_start"]
+    keys = KEYS
     table = runs.groupby(keys)[figures].agg(["mean", "std"])
     table.insert(0, ("seeds", "n"), runs.groupby(keys).size())
     pd.set_option("display.width", 250)
@@ -86,8 +89,8 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
         print(f"{game}-game row-invariant baseline (test rows):", {k: round(v, 4) for k, v in baselines[("test", game)].items()})
     chosen = runs.groupby(keys)["valid_same_r2_all"].mean().idxmax()
     plain = runs[(runs.lam == 0) & (runs.mu == 0)]
-    best = runs[(runs.lam == chosen[0]) & (runs.mu == chosen[1]) & (runs.coalition_start == chosen[2])]
-    print(f"(λ, μ, coalition_start) chosen on validation rows: {chosen}")
+    best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
+    print(f"({', '.join(keys)}) chosen on validation rows: {chosen}")
     print(f"same-game R² {best.same_r2_all.mean():.3f} (target 0.9: {best.same_r2_all.mean() / 0.9:.2f}x); "
           f"R² vs path TreeSHAP {best.path_r2_all.mean():.3f} (target 0.8: {best.path_r2_all.mean() / 0.8:.2f}x); "
           f"plain student: {plain.same_r2_all.mean():.3f} and {plain.path_r2_all.mean():.3f}")
@@ -97,7 +100,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
             print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +0.1)")
     print(f"test AUC: plain {plain.test_auc.mean():.4f} ± {plain.test_auc.std():.4f}, chosen: "
           f"{best.test_auc.mean():.4f} ± {best.test_auc.std():.4f} (difference {best.test_auc.mean() - plain.test_auc.mean():+.4f})")
-    return {"lam": chosen[0], "mu": chosen[1], "coalition_start": chosen[2]}
+    return dict(zip(keys, chosen))
 
 
 def main() -> None:
@@ -110,6 +113,7 @@ def main() -> None:
     parser.add_argument("--background", type=int, default=8)
     parser.add_argument("--n-jobs", type=int, default=None, help="threads of each student (default: the library's)")
     parser.add_argument("--coalition-start", type=int, default=0, help="first epoch with the coalition term (default 0)")
+    parser.add_argument("--coalition-by-group", action="store_true", help="match each group network with its group's trees")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
                         "join the summary (runs split across processes)")
@@ -130,25 +134,28 @@ def main() -> None:
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
-        if not claim(out, lam, mu, seed, args.coalition_start):  # done, or taken by another process (a rerun resumes)
+        if not claim(out, lam, mu, seed, args.coalition_start, args.coalition_by_group):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
         model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=mu, progress=False,
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
-                                  coalition_start=args.coalition_start, n_jobs=args.n_jobs)
+                                  coalition_start=args.coalition_start, coalition_by_group=args.coalition_by_group,
+                                  n_jobs=args.n_jobs)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
+                  "coalition_by_group": args.coalition_by_group,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
         print({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}, flush=True)
         pd.DataFrame(rows).to_csv(runs_file, index=False)
     runs = pd.concat([pd.read_csv(path) for folder in [out, *map(Path, args.include)] for path in folder.glob("runs_*.csv")])
-    runs = runs.assign(coalition_start=runs.get("coalition_start", pd.Series(0, index=runs.index)).fillna(0).astype(int))
-    runs = runs.drop_duplicates(["lam", "mu", "coalition_start", "seed"])
+    runs = runs.assign(coalition_start=runs.get("coalition_start", pd.Series(0, index=runs.index)).fillna(0).astype(int),
+                       coalition_by_group=runs.get("coalition_by_group", pd.Series(False, index=runs.index)).fillna(False).astype(bool))
+    runs = runs.drop_duplicates([*KEYS, "seed"])
     runs.to_csv(out / "runs.csv", index=False)
-    missing = [p for p in plan if (*p, args.coalition_start) not in
-               set(zip(runs.lam, runs.mu, runs.seed, runs.coalition_start))]
+    missing = [p for p in plan if (*p, args.coalition_start, args.coalition_by_group) not in
+               set(zip(runs.lam, runs.mu, runs.seed, runs.coalition_start, runs.coalition_by_group))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
     chosen = summarize(runs, baselines)
