@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import torch
 
 from .agreement import centre_classes, centre_logits, row_metrics
 from .checks import check_task
@@ -251,7 +252,7 @@ def student_digest(model, background: np.ndarray) -> str:
     digest = hashlib.sha256()
     for name, tensor in model.student_.state_dict().items():
         digest.update(name.encode())
-        digest.update(tensor.detach().cpu().numpy().tobytes())
+        digest.update(tensor.detach().cpu().flatten().view(torch.uint8).numpy().tobytes())  # bytes of any dtype, bfloat16 too
     digest.update(np.asarray(model.fill_values_, dtype=np.float64).tobytes())
     digest.update(np.ascontiguousarray(background, dtype=np.float64).tobytes())
     return digest.hexdigest()
