@@ -1,4 +1,6 @@
 """The command line end to end on a small dataset and on a messy user file, and its failure paths."""
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -17,8 +19,17 @@ from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.study import CHOSEN_WEIGHTS, GAMES, best_weight_table, run_name
 
 
-def gbdt2nn(*args, cwd=None):
-    "Run `python -m gbdt2nn ARGS`; return the completed process."
+def gbdt2nn(*args, cwd=None) -> subprocess.CompletedProcess:
+    "Run the command line `gbdt2nn ARGS` in this process (its exit code, stdout and stderr, as a subprocess would give them)."
+    argv = list(map(str, args))
+    with contextlib.chdir(cwd or os.getcwd()), contextlib.redirect_stdout(io.StringIO()) as out, \
+            contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(argv)
+    return subprocess.CompletedProcess(["gbdt2nn", *argv], code, out.getvalue(), err.getvalue())
+
+
+def entry_point(*args, cwd=None) -> subprocess.CompletedProcess:
+    "Run `python -m gbdt2nn ARGS` as its own process; return the completed process."
     return subprocess.run([sys.executable, "-m", "gbdt2nn", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=900)
 
@@ -171,7 +182,7 @@ def test_user_errors_give_one_line_and_exit_code_2(tmp_path, monkeypatch, capsys
 
 
 def test_the_entry_point_reports_a_mistake_in_one_line(tmp_path):
-    done = gbdt2nn("run", "--dataset", "nope", "--out", "o", cwd=tmp_path)
+    done = entry_point("run", "--dataset", "nope", "--out", "o", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("gbdt2nn: error: unknown dataset 'nope'"), lines

@@ -1,12 +1,11 @@
 """The student exported as ONNX predicts what the estimator predicts, on the test rows of every bundled dataset."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import onnxruntime
 import pytest
 
+from gbdt2nn.cli import main
 from gbdt2nn.data import DATASETS, load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
 
@@ -38,15 +37,12 @@ def test_onnx_predictions_equal_the_estimator(tmp_path, name):
         np.testing.assert_allclose(outputs["prediction"], model.predict(X), atol=1e-5 * max(1.0, np.abs(model.predict(X)).max()), rtol=0)
 
 
-def test_export_from_the_command_line(tmp_path):
+def test_export_from_the_command_line(tmp_path, capsys):
     model, ds = fitted("breast_cancer")
     model.save(tmp_path / "model")
-    done = subprocess.run([sys.executable, "-m", "gbdt2nn", "export", "--model", str(tmp_path / "model"),
-                           "--onnx", str(tmp_path / "student.onnx")], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+    assert main(["export", "--model", str(tmp_path / "model"), "--onnx", str(tmp_path / "student.onnx")]) == 0
     session = onnxruntime.InferenceSession(str(tmp_path / "student.onnx"))
     probabilities = session.run(["probabilities"], {"X": ds.X_test.to_numpy(np.float32)})[0]
     np.testing.assert_allclose(probabilities, model.predict_proba(ds.X_test), atol=1e-5, rtol=0)
-    refused = subprocess.run([sys.executable, "-m", "gbdt2nn", "export", "--model", str(tmp_path / "model"),
-                              "--onnx", str(tmp_path)], capture_output=True, text=True, timeout=600)
-    assert refused.returncode == 2 and "is a folder" in refused.stderr
+    assert main(["export", "--model", str(tmp_path / "model"), "--onnx", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
