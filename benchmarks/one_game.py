@@ -1,7 +1,8 @@
 """Same reasons, in one game: plain and coalition-imitation students on flights with the default recipe.
 
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
-     [--valid-rows 250] [--background 8] [--coalition-start E] [--coalition-by-group] [--out results/one_game] [--include OTHER_OUT ...]
+     [--valid-rows 250] [--background 8] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
+     [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows) is shared by every student, and one background
 (a seeded sample of training rows) by both models and every seed. For each λ (attribution imitation per group;
 0 = none), μ (coalition_weight; 0 = none) and seed, a student is fitted and judged on test rows (reported) and validation
@@ -49,13 +50,13 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
     return record
 
 
-KEYS = ["lam", "mu", "coalition_start", "coalition_by_group"]  # what makes one student of the plan (besides its seed)
+KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows"]  # what makes one student of the plan (besides its seed)
 
 
-def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False) -> bool:
+def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False, rows: int = 256) -> bool:
     "Take a student of the plan for this process: False when a finished run or another process has it."
     (out / "claims").mkdir(exist_ok=True)
-    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
+    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "") + (f"_rows{rows}" if rows != 256 else "")
     try:
         os.close(os.open(out / "claims" / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         return True
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=None, help="threads of each student (default: the library's)")
     parser.add_argument("--coalition-start", type=int, default=0, help="first epoch with the coalition term (default 0)")
     parser.add_argument("--coalition-by-group", action="store_true", help="match each group network with its group's trees")
+    parser.add_argument("--coalition-rows", type=int, default=256, help="hybrid rows per optimizer step (default 256)")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
                         "join the summary (runs split across processes)")
@@ -134,16 +136,16 @@ def main() -> None:
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
-        if not claim(out, lam, mu, seed, args.coalition_start, args.coalition_by_group):  # done, or taken by another process (a rerun resumes)
+        if not claim(out, lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
         model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=mu, progress=False,
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
                                   coalition_start=args.coalition_start, coalition_by_group=args.coalition_by_group,
-                                  n_jobs=args.n_jobs)
+                                  coalition_rows=args.coalition_rows, n_jobs=args.n_jobs)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
-                  "coalition_by_group": args.coalition_by_group,
+                  "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
@@ -151,11 +153,12 @@ def main() -> None:
         pd.DataFrame(rows).to_csv(runs_file, index=False)
     runs = pd.concat([pd.read_csv(path) for folder in [out, *map(Path, args.include)] for path in folder.glob("runs_*.csv")])
     runs = runs.assign(coalition_start=runs.get("coalition_start", pd.Series(0, index=runs.index)).fillna(0).astype(int),
-                       coalition_by_group=runs.get("coalition_by_group", pd.Series(False, index=runs.index)).fillna(False).astype(bool))
+                       coalition_by_group=runs.get("coalition_by_group", pd.Series(False, index=runs.index)).fillna(False).astype(bool),
+                       coalition_rows=runs.get("coalition_rows", pd.Series(256, index=runs.index)).fillna(256).astype(int))
     runs = runs.drop_duplicates([*KEYS, "seed"])
     runs.to_csv(out / "runs.csv", index=False)
-    missing = [p for p in plan if (*p, args.coalition_start, args.coalition_by_group) not in
-               set(zip(runs.lam, runs.mu, runs.seed, runs.coalition_start, runs.coalition_by_group))]
+    missing = [p for p in plan if (*p, args.coalition_start, args.coalition_by_group, args.coalition_rows) not in
+               set(zip(runs.lam, runs.mu, runs.seed, runs.coalition_start, runs.coalition_by_group, runs.coalition_rows))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
     chosen = summarize(runs, baselines)
