@@ -1,10 +1,11 @@
 """Cost of coalition imitation: a coalition-imitation epoch vs a plain epoch with the same settings, on flights.
 
-Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512]
+Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, and prints the ratio of epoch times for each number of hybrid rows per step, total
-and per group. Target (issue 11): at most 1.5x.
+and per group, with the hybrid rows in the batch's training pass ('batch', the default) and in a pass of their own
+('own', the first version). Target (issue 11): at most 1.5x.
 """
 import argparse
 
@@ -18,6 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--hybrid-rows", default="64,128,256,512")
+    parser.add_argument("--statistics", default="batch,own", help="BatchNorm statistics of the hybrid rows to time")
     args = parser.parse_args()
     ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
@@ -26,11 +28,13 @@ def main() -> None:
     print(f"flights, {args.rows:,} training rows, batch 512; torch threads {torch.get_num_threads()}")
     print(f"plain epoch: {plain:.1f} s")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
-        for by_group in (False, True):
-            config = CoalitionConfig(coalition_weight=1.0, coalition_rows=rows, coalition_by_group=by_group)
-            seconds = epoch_seconds(lambda student, config=config: [make_coalition_term(config, teacher, X_rows, subset.x)[0]])
-            label = f"{rows} hybrid rows per step{', per group' if by_group else ''}"
-            print(f"coalition epoch, {label}: {seconds:.1f} s, ratio {seconds / plain:.2f}x (target <= 1.5x)")
+        for statistics in args.statistics.split(","):
+            for by_group in (False, True):
+                config = CoalitionConfig(coalition_weight=1.0, coalition_rows=rows, coalition_by_group=by_group,
+                                         coalition_statistics=statistics)
+                seconds = epoch_seconds(lambda student, config=config: [make_coalition_term(config, teacher, X_rows, subset.x)[0]])
+                label = f"{rows} hybrid rows per step, {statistics} statistics{', per group' if by_group else ''}"
+                print(f"coalition epoch, {label}: {seconds:.1f} s, ratio {seconds / plain:.2f}x (target <= 1.5x)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
      [--valid-rows 250] [--background 8] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
+     [--coalition-statistics own|batch]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows) is shared by every student, and one background
 (a seeded sample of training rows) by both models and every seed. For each λ (attribution imitation per group;
@@ -50,13 +51,14 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
     return record
 
 
-KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows"]  # what makes one student of the plan (besides its seed)
+KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics"]  # what makes one student of the plan (besides its seed)
 
 
-def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False, rows: int = 256) -> bool:
+def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False, rows: int = 256,
+          statistics: str = "own") -> bool:
     "Take a student of the plan for this process: False when a finished run or another process has it."
     (out / "claims").mkdir(exist_ok=True)
-    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "") + (f"_rows{rows}" if rows != 256 else "")
+    name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "") + (f"_rows{rows}" if rows != 256 else "") + (f"_{statistics}stats" if statistics != "own" else "")
     try:
         os.close(os.open(out / "claims" / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         return True
@@ -115,7 +117,9 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=None, help="threads of each student (default: the library's)")
     parser.add_argument("--coalition-start", type=int, default=0, help="first epoch with the coalition term (default 0)")
     parser.add_argument("--coalition-by-group", action="store_true", help="match each group network with its group's trees")
-    parser.add_argument("--coalition-rows", type=int, default=256, help="hybrid rows per optimizer step (default 256)")
+    parser.add_argument("--coalition-rows", type=int, default=512, help="hybrid rows per optimizer step (default 512)")
+    parser.add_argument("--coalition-statistics", default="batch", choices=["own", "batch"],
+                        help="BatchNorm statistics of the hybrid rows in training: their own, or the real batch's")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
                         "join the summary (runs split across processes)")
@@ -136,16 +140,19 @@ def main() -> None:
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
-        if not claim(out, lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows):  # done, or taken by another process (a rerun resumes)
+        if not claim(out, lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows,
+                     args.coalition_statistics):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
         model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=mu, progress=False,
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
                                   coalition_start=args.coalition_start, coalition_by_group=args.coalition_by_group,
-                                  coalition_rows=args.coalition_rows, n_jobs=args.n_jobs)
+                                  coalition_rows=args.coalition_rows, coalition_statistics=args.coalition_statistics,
+                                  n_jobs=args.n_jobs)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
                   "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
+                  "coalition_statistics": args.coalition_statistics,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
@@ -154,11 +161,12 @@ def main() -> None:
     runs = pd.concat([pd.read_csv(path) for folder in [out, *map(Path, args.include)] for path in folder.glob("runs_*.csv")])
     runs = runs.assign(coalition_start=runs.get("coalition_start", pd.Series(0, index=runs.index)).fillna(0).astype(int),
                        coalition_by_group=runs.get("coalition_by_group", pd.Series(False, index=runs.index)).fillna(False).astype(bool),
-                       coalition_rows=runs.get("coalition_rows", pd.Series(256, index=runs.index)).fillna(256).astype(int))
+                       coalition_rows=runs.get("coalition_rows", pd.Series(256, index=runs.index)).fillna(256).astype(int),
+                       coalition_statistics=runs.get("coalition_statistics", pd.Series("own", index=runs.index)).fillna("own"))
     runs = runs.drop_duplicates([*KEYS, "seed"])
     runs.to_csv(out / "runs.csv", index=False)
-    missing = [p for p in plan if (*p, args.coalition_start, args.coalition_by_group, args.coalition_rows) not in
-               set(zip(runs.lam, runs.mu, runs.seed, runs.coalition_start, runs.coalition_by_group, runs.coalition_rows))]
+    settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics)
+    missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
     chosen = summarize(runs, baselines)

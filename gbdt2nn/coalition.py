@@ -10,7 +10,7 @@ import dataclasses
 import numpy as np
 import torch
 
-from .settings import BOOLEAN, Interval, Settings, setting
+from .settings import BOOLEAN, Interval, OneOf, Settings, setting
 from .student import GBDT2NN
 
 # %% auto #0
@@ -22,8 +22,9 @@ class CoalitionConfig(Settings):
     "Settings of the coalition-imitation term."
     coalition_weight: float = setting(0.0, Interval(float, 0), "μ, the weight of the coalition loss (0: plain GBDT2NN)")
     coalition_by_group: bool = setting(False, BOOLEAN, "match each group network with its group's trees")
-    coalition_rows: int = setting(256, Interval(int, 1), "hybrid rows per optimizer step (at most the batch size)")
+    coalition_rows: int = setting(512, Interval(int, 1), "hybrid rows per optimizer step (at most the batch size; 512: one for every row of a default batch)")
     coalition_start: int = setting(0, Interval(int, 0), "first epoch with the term (imitation late in training)")
+    coalition_statistics: str = setting("batch", OneOf(("batch", "own")), "BatchNorm statistics of the hybrid rows in training: the real batch's, or their own (the first version)")
     seed: int = setting(0, Interval(int, 0), "seed of the coalitions and background rows")
 
 CoalitionConfig.table()
@@ -78,14 +79,24 @@ class CoalitionTerm:
         filled = torch.where(keep, self.x_filled[torch.as_tensor(own)], self.x_filled[torch.as_tensor(other)])
         return raw, filled
 
+    def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+        "This step's filled hybrid rows (r, d) and their teacher scores, for the batch's training pass (None with their own statistics)."
+        if self.config.coalition_statistics != "batch":
+            return None
+        raw, filled = self.hybrids(rows)
+        return filled.to(x.device), torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=x.device)
+
+    def extra_loss(self, outputs: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        "The coalition loss from the hybrid rows' group outputs (r, G), or (r, G, K), and their teacher scores."
+        prediction = outputs if self.config.coalition_by_group else outputs.sum(1)
+        return ((prediction - target) ** 2).sum() / (len(target) * self.scale)
+
     def __call__(self, student: GBDT2NN, x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-        "The coalition loss on this step's hybrid rows."
+        "The coalition loss on this step's hybrid rows, in a pass of their own (their own batch statistics in training)."
         raw, filled = self.hybrids(rows)
         target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=x.device)
         hidden = student.hidden_from_inputs(student.group_inputs(filled.to(x.device)), update_statistics=False)
-        outputs = student.group_outputs_from_hidden(hidden)  # (r, G), or (r, G, K)
-        prediction = outputs if self.config.coalition_by_group else outputs.sum(1)
-        return ((prediction - target) ** 2).sum() / (len(target) * self.scale)
+        return self.extra_loss(student.group_outputs_from_hidden(hidden), target)
 
 def make_coalition_term(config: CoalitionConfig, teacher, X_raw: np.ndarray, x_filled: torch.Tensor) -> tuple[CoalitionTerm, dict]:
     "The coalition term and a record of its set-up."

@@ -24,8 +24,8 @@ from .training import LR_SCHEDULES, BestSnapshot, epoch_batches, epochs_for, opt
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'DistillConfig', 'embedding_weight', 'task_loss', 'make_optimizer', 'learning_rate', 'LossTerm',
-           'DivergenceError', 'TrainingData', 'target_weights', 'TrainingForward', 'TrainingRun', 'batch_loss',
-           'train_epoch', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
+           'RowTerm', 'DivergenceError', 'TrainingData', 'target_weights', 'TrainingForward', 'TrainingRun',
+           'batch_loss', 'train_epoch', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
 
 # %% ../nbs/09_distill.ipynb #0b5df12d
 PRECISIONS = ("float32", "bfloat16")
@@ -100,6 +100,22 @@ class LossTerm(Protocol):
         "Its loss on the batch `x` (rows `rows` of the training tensors)."
         ...
 
+class RowTerm(Protocol):
+    "An extra term of the training loss on rows of its own, evaluated in the batch's training pass."
+    name: str
+
+    def weight(self, epoch: int) -> float:
+        "Its weight at `epoch`."
+        ...
+
+    def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, object] | None:
+        "(r, d) filled rows to evaluate beside the batch `x` (rows `rows` of the training tensors) and what `extra_loss` needs with them; None: call the term as a LossTerm instead."
+        ...
+
+    def extra_loss(self, outputs: torch.Tensor, context: object) -> torch.Tensor:
+        "Its loss from the (r, G), or (r, G, K), group outputs of its rows."
+        ...
+
 # %% ../nbs/09_distill.ipynb #aa554283
 class DivergenceError(RuntimeError):
     "Training produced a non-finite loss."
@@ -129,12 +145,16 @@ class TrainingForward(nn.Module):
         self.student = student  # the network being trained
         self.low_precision = low_precision  # bfloat16 autocast
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "(G, E, n) hidden outputs and (n,) or (n, K) logits of the batch `x` (n, d)."
+    def forward(self, x: torch.Tensor, extra: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        "(G, E, n) hidden outputs and (n,) or (n, K) logits of the batch `x` (n, d); and the group outputs of `extra` rows (r, d), normalised with the batch's statistics (None without them)."
         with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=self.low_precision):
-            hidden = self.student.hidden(x)  # (G, E, n)
-            raw = self.student.group_outputs_from_hidden(hidden).sum(1)
-        return hidden.float(), raw.float()  # the losses in float32
+            if extra is None:
+                hidden = self.student.hidden(x)  # (G, E, n)
+                return hidden.float(), self.student.group_outputs_from_hidden(hidden).sum(1).float(), None
+            inputs = self.student.group_inputs(torch.cat([x, extra]))  # (G, k, n + r)
+            hidden = self.student.hidden_from_inputs(inputs, statistics_rows=len(x))  # (G, E, n + r)
+            outputs = self.student.group_outputs_from_hidden(hidden)  # (n + r, G), or (n + r, G, K)
+        return hidden[..., : len(x)].float(), outputs[: len(x)].sum(1).float(), outputs[len(x):].float()  # losses in float32
 
 @dataclasses.dataclass
 class TrainingRun:
@@ -145,21 +165,29 @@ class TrainingRun:
     task: str  # 'binary', 'multiclass' or 'regression'
     label_variance: float  # divides the regression loss
     weights: torch.Tensor  # (G, E, 1) embedding-loss weights
-    terms: Sequence[LossTerm]  # extra loss terms
+    terms: Sequence[LossTerm | RowTerm]  # extra loss terms
 
 def batch_loss(run: TrainingRun, batch: TrainingData, rows: torch.Tensor | None, rho: float,
                term_weights: list[float]) -> tuple[torch.Tensor, dict]:
     "The batch's total loss and its parts (task, embedding, each extra term); `rows` are its indices in the training tensors."
     with torch.no_grad():
         target = run.embedding.embed(batch.leaves).permute(1, 2, 0)  # (G, E, n)
-    hidden, raw = run.forward(batch.x)
+    active = [(term, weight) for term, weight in zip(run.terms, term_weights) if weight > 0]
+    extras = {term.name: term.extra_rows(batch.x, rows) for term, _ in active if hasattr(term, "extra_rows")}
+    extras = {name: got for name, got in extras.items() if got is not None}
+    hidden, raw, outputs = run.forward(batch.x, torch.cat([r for r, _ in extras.values()]) if extras else None)
     parts = {"task_loss": task_loss(run.task, raw, batch.y, run.label_variance),
              "embedding_loss": (((hidden - target) ** 2) * run.weights).mean()}
     loss = (1 - rho) * parts["task_loss"] + rho * parts["embedding_loss"]
-    for term, weight in zip(run.terms, term_weights):
-        if weight > 0:
+    start = 0
+    for term, weight in active:
+        if term.name in extras:
+            extra, context = extras[term.name]
+            parts[term.name] = term.extra_loss(outputs[start: start + len(extra)], context)
+            start += len(extra)
+        else:
             parts[term.name] = term(run.student, batch.x, rows)
-            loss = loss + weight * parts[term.name]
+        loss = loss + weight * parts[term.name]
     return loss, parts
 
 # %% ../nbs/09_distill.ipynb #f336df3b

@@ -198,6 +198,7 @@ def _estimator_from_files(cls, folder: Path, config: dict):
         raise ValueError(f"{folder / 'tensors.pt'} is not a readable weights file (truncated or foreign?): {error}") from None
     params = dict(config["params"])
     params["hidden_sizes"] = tuple(params["hidden_sizes"])
+    params.setdefault("coalition_statistics", "own")  # folders from before the setting trained their hybrid rows so
     model = cls(**params)
     model.teacher_ = Teacher.load(folder)
     model.feature_names_in_ = np.array(config["feature_names"], dtype=object)
@@ -265,6 +266,7 @@ class GBDT2NNBase(BaseEstimator):
         coalition_weight: float = CoalitionConfig.coalition_weight,
         coalition_by_group: bool = CoalitionConfig.coalition_by_group,
         coalition_rows: int = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
+        coalition_statistics: str = CoalitionConfig.coalition_statistics,
         online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
@@ -282,7 +284,7 @@ class GBDT2NNBase(BaseEstimator):
         self.explanation_loss, self.explanation_by_group = explanation_loss, explanation_by_group
         self.explanation_rows, self.explanation_steps, self.explanation_warmup = explanation_rows, explanation_steps, explanation_warmup
         self.coalition_weight, self.coalition_by_group = coalition_weight, coalition_by_group
-        self.coalition_rows, self.coalition_start = coalition_rows, coalition_start
+        self.coalition_rows, self.coalition_start, self.coalition_statistics = coalition_rows, coalition_start, coalition_statistics
         self.online_lr, self.online_epochs = online_lr, online_epochs
         self.valid_fraction, self.background_size = valid_fraction, background_size
         self.cache_dir, self.seed, self.device, self.teacher, self.progress = cache_dir, seed, device, teacher, progress
