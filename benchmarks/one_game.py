@@ -52,10 +52,13 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics"]  # what makes one student of the plan (besides its seed)
+# the settings of runs written before each setting had its column (and whose claim names leave it out)
+EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own"}
 
 
-def claim(out: Path, lam: float, mu: float, seed: int, start: int = 0, by_group: bool = False, rows: int = 256,
-          statistics: str = "own") -> bool:
+def claim(out: Path, lam: float, mu: float, seed: int, start: int = EARLIER["coalition_start"],
+          by_group: bool = EARLIER["coalition_by_group"], rows: int = EARLIER["coalition_rows"],
+          statistics: str = EARLIER["coalition_statistics"]) -> bool:
     "Take a student of the plan for this process: False when a finished run or another process has it."
     (out / "claims").mkdir(exist_ok=True)
     name = f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "") + (f"_rows{rows}" if rows != 256 else "") + (f"_{statistics}stats" if statistics != "own" else "")
@@ -159,10 +162,8 @@ def main() -> None:
         print({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}, flush=True)
         pd.DataFrame(rows).to_csv(runs_file, index=False)
     runs = pd.concat([pd.read_csv(path) for folder in [out, *map(Path, args.include)] for path in folder.glob("runs_*.csv")])
-    runs = runs.assign(coalition_start=runs.get("coalition_start", pd.Series(0, index=runs.index)).fillna(0).astype(int),
-                       coalition_by_group=runs.get("coalition_by_group", pd.Series(False, index=runs.index)).fillna(False).astype(bool),
-                       coalition_rows=runs.get("coalition_rows", pd.Series(256, index=runs.index)).fillna(256).astype(int),
-                       coalition_statistics=runs.get("coalition_statistics", pd.Series("own", index=runs.index)).fillna("own"))
+    runs = runs.assign(**{key: runs.get(key, pd.Series(value, index=runs.index)).fillna(value).astype(type(value))
+                          for key, value in EARLIER.items()})
     runs = runs.drop_duplicates([*KEYS, "seed"])
     runs.to_csv(out / "runs.csv", index=False)
     settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics)
