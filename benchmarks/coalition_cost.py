@@ -1,16 +1,16 @@
 """Cost of coalition imitation: a coalition-imitation epoch vs a plain epoch with the same settings, on flights.
 
-Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own]
+Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own] [--repeats 3]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
-on them), in one process, and prints the ratio of epoch times for each number of hybrid rows per step, total
-and per group, with the hybrid rows in the batch's training pass ('batch', the default) and in a pass of their own
+on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
+median epoch times for each number of hybrid rows per step, total and per group, with the hybrid rows in the batch's training pass ('batch', the default) and in a pass of their own
 ('own', the first version). Target (issue 11): at most 1.5x.
 """
 import argparse
 
 import torch
-from common import epoch_timer
+from common import epoch_timer, paired_seconds
 
 from gbdt2nn.coalition import CoalitionConfig, make_coalition_term
 
@@ -20,21 +20,25 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--hybrid-rows", default="64,128,256,512")
     parser.add_argument("--statistics", default="batch,own", help="BatchNorm statistics of the hybrid rows to time")
+    parser.add_argument("--repeats", type=int, default=3, help="plain and coalition epochs timed in turn, medians compared")
     args = parser.parse_args()
     ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     epoch_seconds()  # warm-up: allocator and kernels
-    plain = epoch_seconds()
-    print(f"flights, {args.rows:,} training rows, batch 512; torch threads {torch.get_num_threads()}")
-    print(f"plain epoch: {plain:.1f} s")
+    print(f"flights, {args.rows:,} training rows, batch 512; torch threads {torch.get_num_threads()}; "
+          f"medians of {args.repeats} epochs each, plain and coalition in turn")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
         for statistics in args.statistics.split(","):
             for by_group in (False, True):
                 config = CoalitionConfig(coalition_weight=1.0, coalition_rows=rows, coalition_by_group=by_group,
                                          coalition_statistics=statistics)
-                seconds = epoch_seconds(lambda student, config=config: [make_coalition_term(config, teacher, X_rows, subset.x)[0]])
+                def coalition_epoch(config=config) -> float:
+                    return epoch_seconds(lambda student: [make_coalition_term(config, teacher, X_rows, subset.x)[0]])
+
+                plain, seconds = paired_seconds(epoch_seconds, coalition_epoch, args.repeats)
                 label = f"{rows} hybrid rows per step, {statistics} statistics{', per group' if by_group else ''}"
-                print(f"coalition epoch, {label}: {seconds:.1f} s, ratio {seconds / plain:.2f}x (target <= 1.5x)")
+                print(f"coalition epoch, {label}: {seconds:.1f} s against a plain {plain:.1f} s, "
+                      f"ratio {seconds / plain:.2f}x (target <= 1.5x)")
 
 
 if __name__ == "__main__":

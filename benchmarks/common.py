@@ -1,4 +1,5 @@
 """Shared set-up of the benchmarks: the default flights teacher and its training tensors."""
+import statistics
 import time
 
 import torch
@@ -29,6 +30,12 @@ def timed(fn, repeats: int = 1) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def paired_seconds(baseline, candidate, repeats: int = 3) -> tuple[float, float]:
+    "Median seconds of baseline() and candidate(), each returning its seconds, called in turn `repeats` times (drift in the machine's speed hits both alike)."
+    pairs = [(baseline(), candidate()) for _ in range(repeats)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def epoch_timer(rows: int):

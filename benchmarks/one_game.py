@@ -7,12 +7,14 @@ Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambda
 One teacher (the estimators' default recipe, all training rows) is shared by every student, and one background
 (a seeded sample of training rows) by both models and every seed. For each λ (attribution imitation per group;
 0 = none), μ (coalition_weight; 0 = none) and seed, a student is fitted and judged on test rows (reported) and validation
-rows (to choose μ): test AUC, fidelity (R² of the student's raw scores against the teacher's), and agreement of
+rows (to choose the setting: the highest validation AUC among settings of 3+ seeds whose validation same-game R²
+reaches 0.9): test AUC, fidelity (R² of the student's raw scores against the teacher's), and agreement of
 the student's exact Shapley values with the teacher's exact interventional TreeSHAP on the same background rows
 (same game) and with the teacher's path TreeSHAP (LightGBM's pred_contrib), each beside its game's
 row-invariant baseline (mean |φ| of the teacher in that game over training rows). Prints a table per (λ, μ) (mean
 ± seed spread), the choice made on validation rows, and its gaps to the targets as ratios; writes runs.csv (after
-each student, one file per process) and summary.json into --out. Several processes can share one --out (each takes
+each student, one file per process, and the whole table with the students of earlier runs.csv) and summary.json
+into --out. Several processes can share one --out (each takes
 the next student nobody has claimed: on a 2-core machine, two processes with OMP_NUM_THREADS=1); a rerun skips
 the students already claimed (delete --out/claims to redo them).
 Targets (issue 11): same-game R² >= 0.9, R² vs path TreeSHAP >= 0.8, top-5 agreement and Spearman |φ| at
@@ -30,6 +32,7 @@ import torch
 from gbdt2nn.agreement import HEADLINE_METRICS, fidelity, global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
+from gbdt2nn.io import write_json_atomic, write_text_atomic
 from gbdt2nn.metrics import score
 from gbdt2nn.shapley import teacher_interventional_shap
 from gbdt2nn.teacher import Teacher
@@ -54,6 +57,8 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own"}
+R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
+MIN_SEEDS = 3  # issue 11: the targets are judged over 3 seeds
 
 
 def claim(out: Path, lam: float, mu: float, seed: int, start: int = EARLIER["coalition_start"],
@@ -83,6 +88,15 @@ def teacher_side(teacher: Teacher, parts: dict, background: pd.DataFrame, train_
     return references, baselines
 
 
+def choose_on_validation(runs: pd.DataFrame, keys: list[str]) -> tuple:
+    "The setting the targets ask for, judged on validation rows: the highest validation AUC among settings of MIN_SEEDS or more seeds whose validation same-game R² reaches R2_TARGET; the highest validation same-game R² when none does."
+    means = runs.groupby(keys)[["valid_same_r2_all", "valid_auc"]].mean()
+    seeds = runs.groupby(keys).size()
+    eligible = means[(means.valid_same_r2_all >= R2_TARGET) & means.valid_auc.notna() & (seeds >= MIN_SEEDS)]
+    chosen = eligible.valid_auc.idxmax() if len(eligible) else means.valid_same_r2_all.idxmax()
+    return tuple(value.item() if hasattr(value, "item") else value for value in chosen)  # plain Python values
+
+
 def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     "Print the table per (λ, μ) and the gaps to the targets; return the choice made on validation rows."
     figures = ["test_auc", "fidelity", *[f"{g}_{m}" for g in ("same", "path") for m in HEADLINE_METRICS], "train_seconds"]
@@ -93,10 +107,12 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     print(table.round(4).to_string())
     for game in ("same", "path"):
         print(f"{game}-game row-invariant baseline (test rows):", {k: round(v, 4) for k, v in baselines[("test", game)].items()})
-    chosen = runs.groupby(keys)["valid_same_r2_all"].mean().idxmax()
+    chosen = choose_on_validation(runs, keys)
     plain = runs[(runs.lam == 0) & (runs.mu == 0)]
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
-    print(f"({', '.join(keys)}) chosen on validation rows: {chosen}")
+    print(f"({', '.join(keys)}) chosen on validation rows: {chosen} (the highest validation AUC among settings of "
+          f"{MIN_SEEDS}+ seeds with validation same-game R² >= {R2_TARGET}; agreement alone would choose "
+          f"{runs.groupby(keys)['valid_same_r2_all'].mean().idxmax()})")
     print(f"same-game R² {best.same_r2_all.mean():.3f} (target 0.9: {best.same_r2_all.mean() / 0.9:.2f}x); "
           f"R² vs path TreeSHAP {best.path_r2_all.mean():.3f} (target 0.8: {best.path_r2_all.mean() / 0.8:.2f}x); "
           f"plain student: {plain.same_r2_all.mean():.3f} and {plain.path_r2_all.mean():.3f}")
@@ -160,12 +176,14 @@ def main() -> None:
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
         print({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}, flush=True)
-        pd.DataFrame(rows).to_csv(runs_file, index=False)
-    runs = pd.concat([pd.read_csv(path) for folder in [out, *map(Path, args.include)] for path in folder.glob("runs_*.csv")])
+        write_text_atomic(runs_file, pd.DataFrame(rows).to_csv(index=False))
+    # every process's students, then the committed table (students whose per-process files are gone)
+    sources = [path for folder in [out, *map(Path, args.include)] for path in [*folder.glob("runs_*.csv"), folder / "runs.csv"]]
+    runs = pd.concat([pd.read_csv(path) for path in sources if path.exists()])
     runs = runs.assign(**{key: runs.get(key, pd.Series(value, index=runs.index)).fillna(value).astype(type(value))
                           for key, value in EARLIER.items()})
     runs = runs.drop_duplicates([*KEYS, "seed"])
-    runs.to_csv(out / "runs.csv", index=False)
+    write_text_atomic(out / "runs.csv", runs.to_csv(index=False))
     settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics)
     missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
@@ -173,7 +191,7 @@ def main() -> None:
     chosen = summarize(runs, baselines)
     summary = {"chosen": chosen, "runs": runs.to_dict(orient="records"), "threads": torch.get_num_threads(),
                "baselines": {f"{p}_{g}": v for (p, g), v in baselines.items()}}
-    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=float))
+    write_json_atomic(out / "summary.json", json.loads(json.dumps(summary, default=float)))
 
 
 if __name__ == "__main__":
