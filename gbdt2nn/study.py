@@ -53,7 +53,7 @@ QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves":
                       max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
 
 # %% ../nbs/18_study.ipynb #2ce5ac79
-CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.3, "coalition_per_group": 0.3, "both": 0.001}
+CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.2, "coalition_per_group": 0.2, "both": 0.001}
 
 VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "global": lambda w: {"explanation_weight": w},
