@@ -4,8 +4,9 @@ Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,25
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
-median epoch times for each number of hybrid rows per step, total and per group, with the hybrid rows in the batch's training pass ('batch', the default) and in a pass of their own
-('own', the first version). Target (issue 11): at most 1.5x.
+median epoch times for each number of hybrid rows per step, total and per group, with the hybrid rows in the
+batch's training pass ('batch', the default) and in a pass of their own ('own', the first version).
+Target (issue 11): at most 1.5x.
 """
 import argparse
 

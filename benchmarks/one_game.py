@@ -93,8 +93,12 @@ def choose_on_validation(runs: pd.DataFrame, keys: list[str]) -> tuple:
     means = runs.groupby(keys)[["valid_same_r2_all", "valid_auc"]].mean()
     seeds = runs.groupby(keys).size()
     eligible = means[(means.valid_same_r2_all >= R2_TARGET) & means.valid_auc.notna() & (seeds >= MIN_SEEDS)]
-    chosen = eligible.valid_auc.idxmax() if len(eligible) else means.valid_same_r2_all.idxmax()
-    return tuple(value.item() if hasattr(value, "item") else value for value in chosen)  # plain Python values
+    return plain_values(eligible.valid_auc.idxmax() if len(eligible) else means.valid_same_r2_all.idxmax())
+
+
+def plain_values(setting: tuple) -> tuple:
+    "A setting (a groupby key) with numpy scalars as plain Python values, for printing and JSON."
+    return tuple(value.item() if hasattr(value, "item") else value for value in setting)
 
 
 def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
@@ -112,7 +116,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
     print(f"({', '.join(keys)}) chosen on validation rows: {chosen} (the highest validation AUC among settings of "
           f"{MIN_SEEDS}+ seeds with validation same-game R² >= {R2_TARGET}; agreement alone would choose "
-          f"{runs.groupby(keys)['valid_same_r2_all'].mean().idxmax()})")
+          f"{plain_values(runs.groupby(keys)['valid_same_r2_all'].mean().idxmax())})")
     print(f"same-game R² {best.same_r2_all.mean():.3f} (target 0.9: {best.same_r2_all.mean() / 0.9:.2f}x); "
           f"R² vs path TreeSHAP {best.path_r2_all.mean():.3f} (target 0.8: {best.path_r2_all.mean() / 0.8:.2f}x); "
           f"plain student: {plain.same_r2_all.mean():.3f} and {plain.path_r2_all.mean():.3f}")
