@@ -22,7 +22,7 @@ class CoalitionConfig(Settings):
     "Settings of the coalition-imitation term."
     coalition_weight: float = setting(0.0, Interval(float, 0), "μ, the weight of the coalition loss (0: plain GBDT2NN)")
     coalition_by_group: bool = setting(False, BOOLEAN, "match each group network with its group's trees")
-    coalition_rows: int = setting(512, Interval(int, 1), "hybrid rows per optimizer step (at most the batch size; 512: one for every row of a default batch)")
+    coalition_rows: int | None = setting(None, Interval(int, 1, none=True), "hybrid rows per optimizer step (None: one for every row of the batch; more than the batch: each row again, with other coalitions)")
     coalition_start: int = setting(0, Interval(int, 0), "first epoch with the term (imitation late in training)")
     coalition_statistics: str = setting("batch", OneOf(("batch", "own")), "BatchNorm statistics of the hybrid rows in training: the real batch's, or their own (the first version)")
     seed: int = setting(0, Interval(int, 0), "seed of the coalitions and background rows")
@@ -47,8 +47,12 @@ class CoalitionTerm:
         teacher,  # the fitted Teacher (scores hybrid rows with LightGBM)
         X_raw: np.ndarray,  # (n, d) raw training features (NaN allowed)
         x_filled: torch.Tensor,  # (n, d) the same rows as the student sees them (missing values filled)
+        batch_size: int | None = None,  # rows of a full training batch (None: at most one hybrid row per batch row)
     ):
         self.config, self.teacher = config, teacher
+        # hybrid rows drawn from each batch row: 2 when coalition_rows is twice the batch, so a smaller last batch gets 2 each
+        rows = config.coalition_rows
+        self.draws = 1 if rows is None or batch_size is None else -(-rows // batch_size)
         self.X_raw, self.x_filled = np.ascontiguousarray(X_raw, dtype=np.float64), x_filled
         self.generator = np.random.default_rng(config.seed)
         sample = self.X_raw[np.random.default_rng(config.seed).permutation(len(X_raw))[:20_000]]
@@ -72,8 +76,8 @@ class CoalitionTerm:
         return self.config.coalition_weight if epoch >= self.config.coalition_start else 0.0
 
     def hybrids(self, rows: torch.Tensor) -> tuple[np.ndarray, torch.Tensor]:
-        "Raw (r, d) and filled (r, d) hybrid rows for the first `coalition_rows` of a batch."
-        own = rows[: self.config.coalition_rows].cpu().numpy()
+        "Raw (r, d) and filled (r, d) hybrid rows: the batch's first `coalition_rows` rows, each `draws` times (with other coalitions)."
+        own = np.tile(rows[: self.config.coalition_rows].cpu().numpy(), self.draws)[: self.config.coalition_rows]  # (r,)
         other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
         mask = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator)
         raw = np.where(mask, self.X_raw[own], self.X_raw[other])
@@ -100,7 +104,8 @@ class CoalitionTerm:
         hidden = student.hidden_from_inputs(student.group_inputs(filled.to(x.device)), update_statistics=False)
         return self.extra_loss(student.group_outputs_from_hidden(hidden), target)
 
-def make_coalition_term(config: CoalitionConfig, teacher, X_raw: np.ndarray, x_filled: torch.Tensor) -> tuple[CoalitionTerm, dict]:
-    "The coalition term and a record of its set-up."
-    term = CoalitionTerm(config, teacher, X_raw, x_filled)
-    return term, {"teacher_variance": term.scale, "rows_per_step": config.coalition_rows}
+def make_coalition_term(config: CoalitionConfig, teacher, X_raw: np.ndarray, x_filled: torch.Tensor,
+                        batch_size: int | None = None) -> tuple[CoalitionTerm, dict]:
+    "The coalition term (more hybrid rows than `batch_size` draw each batch row again) and a record of its set-up."
+    term = CoalitionTerm(config, teacher, X_raw, x_filled, batch_size)
+    return term, {"teacher_variance": term.scale, "rows_per_step": config.coalition_rows or batch_size}

@@ -85,7 +85,8 @@ def loss_terms(
                                                           background, cache_dir)
         terms.append(term)
     if coalition.coalition_weight > 0:
-        term, info["coalition"] = make_coalition_term(coalition, teacher, X.to_numpy(np.float64), train.x)
+        term, info["coalition"] = make_coalition_term(coalition, teacher, X.to_numpy(np.float64), train.x,
+                                                      configs["DistillConfig"].student_batch_size)
         terms.append(term)
     return terms, info
 
@@ -265,7 +266,7 @@ class GBDT2NNBase(BaseEstimator):
         explanation_warmup: int = ExplanationConfig.explanation_warmup,
         coalition_weight: float = CoalitionConfig.coalition_weight,
         coalition_by_group: bool = CoalitionConfig.coalition_by_group,
-        coalition_rows: int = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
+        coalition_rows: int | None = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
         coalition_statistics: str = CoalitionConfig.coalition_statistics,
         online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
