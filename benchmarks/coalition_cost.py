@@ -6,7 +6,7 @@ without and with the coalition term (hybrid rows scored by LightGBM on the fly, 
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
 median epoch times for each number of hybrid rows per step, total and per group, with the hybrid rows in the
 batch's training pass ('batch', the default) and in a pass of their own ('own', the first version). More hybrid
-rows than the batch (512) draw each row again.
+rows than the batch draw each row again.
 Target (issue 11): at most 1.5x.
 """
 import argparse
@@ -30,7 +30,7 @@ def main() -> None:
     ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     epoch_seconds()  # warm-up: allocator and kernels
-    print(f"flights, {args.rows:,} training rows, batch 512; torch threads {torch.get_num_threads()}; "
+    print(f"flights, {args.rows:,} training rows, batch {BATCH}; torch threads {torch.get_num_threads()}; "
           f"medians of {args.repeats} epochs each, plain and coalition in turn")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
         for statistics in args.statistics.split(","):
