@@ -26,6 +26,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 
@@ -124,9 +125,19 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
         for metric in ("spearman_abs", "feature_agreement"):
             gain = best[f"{game}_{metric}"].mean() - baselines[("test", game)][metric]
             print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +0.1)")
-    print(f"test AUC: plain {plain.test_auc.mean():.4f} ± {plain.test_auc.std():.4f}, chosen: "
-          f"{best.test_auc.mean():.4f} ± {best.test_auc.std():.4f} (difference {best.test_auc.mean() - plain.test_auc.mean():+.4f})")
+    print(auc_comparison(plain.test_auc.to_numpy(), best.test_auc.to_numpy()))
     return dict(zip(keys, chosen))
+
+
+def auc_comparison(plain: np.ndarray, chosen: np.ndarray) -> str:
+    "The AUC target in words: the chosen setting's mean test AUC against the plain student's, its seed spread (std) and Welch's t."
+    difference = chosen.mean() - plain.mean()
+    variance = plain.var(ddof=1) / len(plain) + chosen.var(ddof=1) / len(chosen)  # of the difference of the means
+    spread = plain.std(ddof=1)
+    verdict = "within" if difference >= -spread else "outside"
+    return (f"test AUC: plain {plain.mean():.4f} ± {spread:.4f} ({len(plain)} seeds), chosen {chosen.mean():.4f} ± "
+            f"{chosen.std(ddof=1):.4f} ({len(chosen)} seeds): difference {difference:+.4f}, {verdict} the plain seed "
+            f"spread; Welch's t {difference / np.sqrt(variance):+.2f}")
 
 
 def main() -> None:

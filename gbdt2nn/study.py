@@ -63,20 +63,27 @@ VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": CHOSEN_WEIGHTS["coalition"]},
 }
 
-def study_plan(weights, seeds, variants) -> list[dict]:
-    "One entry per student: variant, weight and seed (weight 0 once per seed, as 'plain'); weights None: plain and each variant's chosen weight."
+def study_plan(weights, seeds, variants, both_mu: float | None = None) -> list[dict]:
+    "One entry per student: variant, weight and seed (weight 0 once per seed, as 'plain'); weights None: plain and each variant's chosen weight; `both_mu`: μ of the 'both' entries (as `mu`)."
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         raise ValueError(f"unknown variants {unknown}; choose from {list(VARIANTS)}.")
+    if both_mu is not None and not (np.isfinite(both_mu) and both_mu > 0):
+        raise ValueError(f"both_mu must be a finite μ above 0 (or None: CHOSEN_WEIGHTS['coalition']); got {both_mu}.")
     if weights is None:
         pairs = [("plain", 0.0)] + [(variant, CHOSEN_WEIGHTS[variant]) for variant in variants]
     else:
         pairs = [(variant if w > 0 else "plain", w) for w in weights for variant in (variants if w > 0 else variants[:1])]
-    return [{"variant": variant, "weight": w, "seed": seed} for variant, w in pairs for seed in seeds]
+    return [{"variant": variant, "weight": w, "seed": seed, **({"mu": both_mu} if variant == "both" and both_mu else {})}
+            for variant, w in pairs for seed in seeds]
 
 def student_params(entry: dict) -> dict:
-    "The estimator parameters that make the student of a plan entry."
-    return {} if entry["variant"] == "plain" else VARIANTS[entry["variant"]](entry["weight"])
+    "The estimator parameters that make the student of a plan entry (a 'both' entry's `mu`, if any, is its coalition weight)."
+    if entry["variant"] == "plain":
+        return {}
+    params = VARIANTS[entry["variant"]](entry["weight"])
+    mu = entry.get("mu")
+    return {**params, "coalition_weight": mu} if mu is not None and np.isfinite(mu) else params
 
 # %% ../nbs/18_study.ipynb #4f891851
 GAMES = ("same", "path")
@@ -182,10 +189,11 @@ def run_study(
     save_dir: str | Path | None = None,  # save each fitted model under save_dir/<variant>_weight<w>_seed<s>
     progress: bool = True,  # progress bar over runs
     records_dir: str | Path | None = None,  # each finished run's row as <name>.json (its test Shapley values as <name>.npy); runs recorded there are not run again
+    both_mu: float | None = None,  # μ of the 'both' variant (None: CHOSEN_WEIGHTS["coalition"])
 ) -> tuple[pd.DataFrame, dict]:
     "One row per (variant, weight, seed) run, and the teacher's and the baselines' figures; weights None: each variant at its chosen weight."
     settings = StudySettings() if settings is None else settings
-    plan = study_plan(weights, seeds, variants)
+    plan = study_plan(weights, seeds, variants, both_mu)
     X_train, y_train, background = study_rows(ds, settings)
     estimator = GBDT2NNRegressor if ds.task == "regression" else GBDT2NNClassifier
     start = time.perf_counter()
@@ -240,8 +248,10 @@ def finished(record_path: Path | None, save_dir: str | Path | None, entry: dict)
         return False
 
 def run_name(record: dict) -> str:
-    "Folder name of a run's model: <variant>_weight<w>_seed<s>."
-    return f"{record['variant']}_weight{record['weight']:g}_seed{int(record['seed'])}"
+    "Folder name of a run's model: <variant>_weight<w>[_mu<μ>]_seed<s>."
+    mu = record.get("mu")
+    mu = f"_mu{mu:g}" if mu is not None and np.isfinite(mu) else ""
+    return f"{record['variant']}_weight{record['weight']:g}{mu}_seed{int(record['seed'])}"
 
 # %% ../nbs/18_study.ipynb #b9920058
 SUMMARY_FIGURES = ("test", "fidelity", *[f"{game}_{m}" for game in GAMES for m in HEADLINE_METRICS])
