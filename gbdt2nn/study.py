@@ -26,9 +26,10 @@ from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
 __all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'HEADLINE_FIGURES',
-           'StudySettings', 'study_plan', 'student_params', 'ExplainedRows', 'student_shapley', 'evaluate_student',
-           'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study', 'attribution_seconds',
-           'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
+           'StudySettings', 'study_plan', 'entry_mu', 'student_params', 'ExplainedRows', 'student_shapley',
+           'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study',
+           'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run',
+           'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -77,13 +78,17 @@ def study_plan(weights, seeds, variants, both_mu: float | None = None) -> list[d
     return [{"variant": variant, "weight": w, "seed": seed, **({"mu": both_mu} if variant == "both" and both_mu else {})}
             for variant, w in pairs for seed in seeds]
 
+def entry_mu(entry: dict) -> float | None:
+    "The μ a plan entry (or a runs table's row) gives its 'both' student; None when it has none (an empty cell: NaN)."
+    mu = entry.get("mu")
+    return None if mu is None or not np.isfinite(mu) else float(mu)
+
 def student_params(entry: dict) -> dict:
     "The estimator parameters that make the student of a plan entry (a 'both' entry's `mu`, if any, is its coalition weight)."
     if entry["variant"] == "plain":
         return {}
     params = VARIANTS[entry["variant"]](entry["weight"])
-    mu = entry.get("mu")
-    return {**params, "coalition_weight": mu} if mu is not None and np.isfinite(mu) else params
+    return params if entry_mu(entry) is None else {**params, "coalition_weight": entry_mu(entry)}
 
 # %% ../nbs/18_study.ipynb #4f891851
 GAMES = ("same", "path")
@@ -249,8 +254,7 @@ def finished(record_path: Path | None, save_dir: str | Path | None, entry: dict)
 
 def run_name(record: dict) -> str:
     "Folder name of a run's model: <variant>_weight<w>[_mu<μ>]_seed<s>."
-    mu = record.get("mu")
-    mu = f"_mu{mu:g}" if mu is not None and np.isfinite(mu) else ""
+    mu = "" if entry_mu(record) is None else f"_mu{entry_mu(record):g}"
     return f"{record['variant']}_weight{record['weight']:g}{mu}_seed{int(record['seed'])}"
 
 # %% ../nbs/18_study.ipynb #b9920058
