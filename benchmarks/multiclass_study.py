@@ -1,8 +1,10 @@
 """The study on diamonds_cut (5 classes): plain and coalition-imitation students at several μ, 3 seeds, judged in both games.
 
-Run: python benchmarks/multiclass_study.py [--weights 0,0.1,0.3,1] [--seeds 0,1,2] [--n-jobs N] [--out FOLDER]
+Run: python benchmarks/multiclass_study.py [--weights 0,0.1,0.3,1] [--seeds 0,1,2] [--background 8] [--n-jobs N]
+     [--out FOLDER]
 The five-dataset study's REDUCED settings (20,000 training rows, 100 rounds of 32 leaves, 10 groups, 64-32 networks,
-8 epochs; 500 test and 250 validation rows explained against 8 background rows). Agreement figures are macro averages
+8 epochs; 500 test and 250 validation rows explained), against 8 background rows by default: the game of the stored
+results/multiclass/study (the five-dataset study has used 16 since 2026-11-30). Agreement figures are macro averages
 over the five class logits, each class's own beside it (`<figure>_class<c>`). The best μ is chosen on validation rows.
 Writes runs.csv, table.csv (the study chapter's best-weight table) and context.json; finished students are kept in
 FOLDER/runs and are not run again.
@@ -22,12 +24,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="0,0.1,0.3,1", help="coalition weights μ, comma-separated (0: plain)")
     parser.add_argument("--seeds", default="0,1,2", help="student seeds, comma-separated")
+    parser.add_argument("--background", type=int, default=8, help="background rows of the game (default 8)")
     parser.add_argument("--n-jobs", type=int, default=None, help="threads (default: the library's)")
     parser.add_argument("--out", default="results/multiclass/study", help="output folder")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    settings = dataclasses.replace(REDUCED, estimator={**REDUCED.estimator, "n_jobs": args.n_jobs})
+    settings = dataclasses.replace(REDUCED, estimator={**REDUCED.estimator, "n_jobs": args.n_jobs},
+                                   n_background=args.background)
     with limit_threads(args.n_jobs):
         runs, context = run_study(load_dataset("diamonds_cut"), tuple(float(w) for w in args.weights.split(",")),
                                   tuple(int(s) for s in args.seeds.split(",")), ("coalition",), settings,

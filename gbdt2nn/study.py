@@ -48,7 +48,7 @@ class StudySettings:
     seed: int = 0  # seed of the subsample and of the background rows
 
 REDUCED = StudySettings(estimator={**STUDY_ESTIMATOR, "coalition_statistics": "own"}, max_train_rows=20_000, explain_rows=500,
-                        explanation_rows=None)
+                        n_background=16, explanation_rows=None)
 QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves": 16, "n_groups": 5, "features_per_group": 6,
                                  "hidden_sizes": (32, 16), "student_epochs": 3, "embedding_min_steps": 100},
                       max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
