@@ -12,10 +12,10 @@ reaches 0.9): test AUC, fidelity (R² of the student's raw scores against the te
 the student's exact Shapley values with the teacher's exact interventional TreeSHAP on the same background rows
 (same game) and with the teacher's path TreeSHAP (LightGBM's pred_contrib), each beside its game's
 row-invariant baseline (mean |φ| of the teacher in that game over training rows), and the teacher's own same-game
-values against path TreeSHAP (what a student that matched the teacher exactly in this game would score there). Prints a table per (λ, μ) (mean
-± seed spread), the choice made on validation rows, and its gaps to the targets as ratios; writes runs.csv (after
-each student, one file per process, and the whole table with the students of earlier runs.csv) and summary.json
-into --out. Several processes can share one --out (each takes
+values against path TreeSHAP (what a student that matched the teacher exactly in this game would score there).
+Prints a table per (λ, μ) (mean ± seed spread), the choice made on validation rows, and its gaps to the targets as
+ratios; writes runs.csv (after each student, one file per process, and the whole table with the students of earlier
+runs.csv) and summary.json into --out. Several processes can share one --out (each takes
 the next student nobody has claimed: on a 2-core machine, two processes with OMP_NUM_THREADS=1); a rerun skips
 the students already claimed (delete --out/claims to redo them).
 Targets (issue 11): same-game R² >= 0.9, R² vs path TreeSHAP >= 0.8, top-5 agreement and Spearman |φ| at
@@ -82,12 +82,12 @@ def claim(out: Path, name: str) -> bool:
 
 
 def teacher_side(teacher: Teacher, parts: dict, background: pd.DataFrame, train_rows: pd.DataFrame) -> tuple[dict, dict]:
-    "The teacher's attributions of each part in both games; each game's row-invariant baseline on each part, and the teacher's own same-game values against path TreeSHAP (an exact copy's figures there) as game 'ceiling'."
+    "The teacher's attributions of each part in both games; each game's row-invariant baseline on each part, and the teacher's own same-game values against path TreeSHAP (an exact copy's figures there) as game 'teacher'."
     references, baselines = {}, {}
     for part, (X, _) in parts.items():
         references[(part, "same")] = teacher_interventional_shap(teacher, X, background)
         references[(part, "path")] = teacher.shap(X)
-        baselines[(part, "ceiling")] = headline(references[(part, "same")], references[(part, "path")])
+        baselines[(part, "teacher")] = headline(references[(part, "same")], references[(part, "path")])
     importance = {"same": teacher_interventional_shap(teacher, train_rows, background), "path": teacher.shap(train_rows)}
     for game in ("same", "path"):
         for part in parts:
@@ -120,7 +120,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     for game in ("same", "path"):
         print(f"{game}-game row-invariant baseline (test rows):", {k: round(v, 4) for k, v in baselines[("test", game)].items()})
     print("the teacher's own same-game values against path TreeSHAP, what a student that matched the teacher exactly "
-          "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "ceiling")].items()})
+          "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "teacher")].items()})
     chosen = choose_on_validation(runs, keys)
     plain = runs[(runs.lam == 0) & (runs.mu == 0)]
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
@@ -133,9 +133,9 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     for game in ("same", "path"):
         for metric in ("spearman_abs", "feature_agreement"):
             gain = best[f"{game}_{metric}"].mean() - baselines[("test", game)][metric]
-            ceiling = "" if game == "same" else \
-                f"; the teacher's own: {baselines[('test', 'ceiling')][metric] - baselines[('test', game)][metric]:+.3f}"
-            print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +0.1{ceiling})")
+            own = "" if game == "same" else \
+                f"; the teacher's own: {baselines[('test', 'teacher')][metric] - baselines[('test', game)][metric]:+.3f}"
+            print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +0.1{own})")
     print(auc_comparison(plain.test_auc.to_numpy(), best.test_auc.to_numpy()))
     return dict(zip(keys, chosen))
 
