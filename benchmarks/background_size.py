@@ -3,8 +3,8 @@
 Run: python benchmarks/background_size.py [--sizes 8,16,32,64,128] [--rows 250] [--part valid|test] [--margin 0.05]
 A student that explains exactly like its teacher in the interventional game agrees with path TreeSHAP as well as
 the teacher's own interventional values do, and no target can ask more of it: the game over B background rows
-averages the teacher over B rows, where path TreeSHAP weighs its trees' training rows. For each background size B (a seeded sample of training rows, as benchmarks/one_game.py
-draws it), this prints the teacher's interventional TreeSHAP against its path TreeSHAP on flights (the estimators'
+averages the teacher over B rows, where path TreeSHAP weighs its trees' training rows. For each background size B
+(a seeded sample of training rows, as benchmarks/one_game.py draws it), this prints the teacher's interventional TreeSHAP against its path TreeSHAP on flights (the estimators'
 default teacher, all training rows): R², and Spearman |φ| and top-5 agreement above the path game's row-invariant
 baseline, each beside issue 11's path targets (R² 0.8, +0.1), and the seconds as a ratio to the smallest size (a
 student's exact Shapley values cost in proportion to B too). The choice, made on validation rows: the smallest B at
@@ -12,6 +12,8 @@ which the teacher clears every path target by --margin.
 """
 import argparse
 import time
+
+from common import game_background
 
 from gbdt2nn.agreement import global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
@@ -26,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,16,32,64,128", help="background sizes, comma-separated, smallest first")
     parser.add_argument("--rows", type=int, default=250, help="rows explained")
-    parser.add_argument("--part", default="valid", choices=["valid", "test"], help="which rows (choices: valid)")
+    parser.add_argument("--part", default="valid", choices=["valid", "test"], help="which rows (choose on valid)")
     parser.add_argument("--margin", type=float, default=0.05, help="how far the teacher must clear each target")
     args = parser.parse_args()
     ds = load_dataset("flights")
@@ -38,7 +40,7 @@ def main() -> None:
           f"top-5 {baseline['feature_agreement']:.3f}")
     chosen, first_seconds = None, None
     for size in map(int, args.sizes.split(",")):
-        background = ds.X_train.sample(size, random_state=0)
+        background = game_background(ds.X_train, size)
         start = time.perf_counter()
         phi = teacher_interventional_shap(teacher, X, background)
         seconds = time.perf_counter() - start

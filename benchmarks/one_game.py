@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from common import game_background
 
 from gbdt2nn.agreement import HEADLINE_METRICS, fidelity, global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
@@ -182,7 +183,7 @@ def main() -> None:
           f"({time.perf_counter() - start:.0f} s)", flush=True)
     parts = {"test": (ds.X_test.iloc[: args.rows], ds.y_test.to_numpy()[: args.rows]),
              "valid": (ds.X_valid.iloc[: args.valid_rows], ds.y_valid.to_numpy()[: args.valid_rows])}
-    background = ds.X_train.sample(args.background, random_state=0)  # one background for both models and every seed
+    background = game_background(ds.X_train, args.background)  # one background for both models and every seed
     references, baselines = teacher_side(teacher, parts, background, ds.X_train.iloc[:2000])
     plan = [(float(lam), float(mu), int(seed)) for lam in args.lambdas.split(",") for mu in args.mus.split(",")
             for seed in args.seeds.split(",")]

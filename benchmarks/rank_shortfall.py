@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from common import game_background
 from scipy.stats import spearmanr
 
 from gbdt2nn.agreement import global_importance_baseline
@@ -37,7 +38,7 @@ def main() -> None:
         raise SystemExit(f"no saved students in {args.models}: run benchmarks/one_game.py with --save-models first")
     ds = load_dataset("flights")
     X = ds.X_test.iloc[: args.rows]
-    background = ds.X_train.sample(args.background, random_state=0)  # as benchmarks/one_game.py draws it
+    background = game_background(ds.X_train, args.background)  # the students' judging game
     students = {path.name: GBDT2NNClassifier.load(path) for path in folders}
     teacher = next(iter(students.values())).teacher_
     path_phi = teacher.shap(X)  # (n, d)
