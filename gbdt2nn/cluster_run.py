@@ -83,7 +83,7 @@ def run_on_cluster(
     teacher_config = configs["TeacherConfig"]
     teacher = fit_dask_teacher(client, splits["train"], target, task, teacher_config.n_trees, teacher_config.num_leaves,
                                teacher_config.teacher_learning_rate, teacher_config.n_groups, teacher_config.features_per_group,
-                               teacher_config.grouping, seed)
+                               teacher_config.grouping, seed, teacher_config.feature_selection)
     for name, part in splits.items():  # each split's rows with the teacher's leaves: the training files
         write_teacher_columns(part, teacher, out / "data" / name, by_group=False, keep=[*teacher.feature_names, target],
                               row_group_rows=10_000)

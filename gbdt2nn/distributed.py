@@ -71,11 +71,13 @@ def fit_dask_teacher(
     features_per_group: int = TeacherConfig.features_per_group,  # k
     grouping: str = TeacherConfig.grouping,  # 'random' or 'contiguous'
     seed: int = 0,  # LightGBM's and the grouping's seed
+    feature_selection: str = TeacherConfig.feature_selection,  # 'gain' or 'cover' (every feature read by some group)
 ) -> Teacher:
     "A LightGBM teacher trained by `lightgbm.dask` on the partitions where they live, as a `Teacher`."
     from lightgbm.dask import DaskLGBMClassifier, DaskLGBMRegressor
     check_task(task)
-    TeacherConfig(n_trees, num_leaves, learning_rate, TeacherConfig.teacher_early_stopping, n_groups, features_per_group, grouping)
+    TeacherConfig(n_trees, num_leaves, learning_rate, TeacherConfig.teacher_early_stopping, n_groups, features_per_group, grouping,
+                  feature_selection)
     features = [str(c) for c in frame.columns if c != target]
     # held on the workers, so features and labels keep one partitioning (the query optimiser may otherwise split them apart)
     data = client.persist(frame.astype("float64").rename(columns=dict(zip(features, lightgbm_names(len(features))))))
@@ -84,7 +86,8 @@ def fit_dask_teacher(
                       random_state=seed, deterministic=True, force_row_wise=True, verbose=-1)
     with contextlib.redirect_stdout(io.StringIO()):  # lightgbm.dask prints how it finds the workers' ports
         model.fit(data[lightgbm_names(len(features))], data[target])
-    return Teacher(model.booster_, task, n_groups, features_per_group, grouping, seed, feature_names=features)
+    return Teacher(model.booster_, task, n_groups, features_per_group, grouping, seed, feature_names=features,
+                   feature_selection=feature_selection)
 
 # %% ../nbs/20_distributed.ipynb #3ac9c73a
 def flat_columns(prefix: str, values: np.ndarray) -> dict[str, np.ndarray]:

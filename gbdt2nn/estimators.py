@@ -248,6 +248,7 @@ class GBDT2NNBase(BaseEstimator):
         teacher_learning_rate: float = TeacherConfig.teacher_learning_rate,
         teacher_early_stopping: int = TeacherConfig.teacher_early_stopping,
         n_groups: int = TeacherConfig.n_groups, features_per_group: int = TeacherConfig.features_per_group,
+        feature_selection: str = TeacherConfig.feature_selection,
         embedding_dim: int = EmbeddingConfig.embedding_dim, embedding_epochs: int = EmbeddingConfig.embedding_epochs,
         embedding_batch_size: int = EmbeddingConfig.embedding_batch_size, embedding_lr: float = EmbeddingConfig.embedding_lr,
         embedding_min_steps: int = EmbeddingConfig.embedding_min_steps,
@@ -275,6 +276,7 @@ class GBDT2NNBase(BaseEstimator):
     ):
         self.n_trees, self.num_leaves, self.teacher_learning_rate = n_trees, num_leaves, teacher_learning_rate
         self.teacher_early_stopping, self.n_groups, self.features_per_group = teacher_early_stopping, n_groups, features_per_group
+        self.feature_selection = feature_selection
         self.embedding_dim, self.embedding_epochs, self.embedding_batch_size = embedding_dim, embedding_epochs, embedding_batch_size
         self.embedding_lr, self.embedding_min_steps = embedding_lr, embedding_min_steps
         self.hidden_sizes, self.batch_norm, self.student_epochs = hidden_sizes, batch_norm, student_epochs

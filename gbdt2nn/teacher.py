@@ -18,9 +18,9 @@ from .io import read_json, start_save, verify_manifest, write_json_atomic, write
 from .settings import Interval, OneOf, Settings, setting
 
 # %% auto #0
-__all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'round_groups', 'top_features', 'reorder_trees',
-           'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher', 'save_teacher',
-           'load_teacher']
+__all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'round_groups', 'top_features', 'cover_features',
+           'reorder_trees', 'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher',
+           'save_teacher', 'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
 def _read_tree(
@@ -107,6 +107,32 @@ def top_features(
         chosen.append(order[gain[order] > 0][:k])
     return chosen
 
+# %% ../nbs/04_teacher.ipynb #0d4a0a20
+def cover_features(
+    split_gain: np.ndarray,  # (T, d) total split gain per tree and feature
+    groups: list[np.ndarray],  # tree ids per group
+    chosen: list[np.ndarray],  # features per group, as `top_features` ranks them
+) -> list[np.ndarray]:
+    "The chosen features, changed so that every feature the trees split on is read by some group (where one can spare a slot)."
+    gain = np.stack([split_gain[trees].sum(0) for trees in groups])  # (G, d) gain per group and feature
+    share = gain / np.maximum(gain.sum(1, keepdims=True), np.finfo(float).tiny)  # (G, d) share of each group's gain
+    chosen = [list(features) for features in chosen]
+    readers = np.zeros(gain.shape[1], dtype=np.int64)  # (d,) groups that read each feature
+    for features in chosen:
+        readers[features] += 1
+    for feature in np.argsort(-gain.sum(0), kind="stable"):
+        if readers[feature] or not gain[:, feature].any():
+            continue
+        for g in np.argsort(-share[:, feature], kind="stable"):
+            spare = [j for j in chosen[g] if readers[j] > 1]
+            if share[g, feature] <= 0 or not spare:
+                continue
+            weakest = min(spare, key=lambda j: gain[g, j])
+            chosen[g][chosen[g].index(weakest)] = feature
+            readers[weakest], readers[feature] = readers[weakest] - 1, 1
+            break
+    return [np.array(sorted(features, key=lambda j: -gain[g, j]), dtype=np.int64) for g, features in enumerate(chosen)]
+
 # %% ../nbs/04_teacher.ipynb #5a6739b6
 def reorder_trees(booster: lgb.Booster, order: np.ndarray) -> lgb.Booster:
     "A copy of `booster` whose tree i is the original tree `order[i]` (same predictions)."
@@ -152,12 +178,15 @@ class TeacherConfig(Settings):
     n_groups: int = setting(20, Interval(int, 1), "G, tree groups (fewer when there are fewer trees)")
     features_per_group: int = setting(10, Interval(int, 1), "k, features each group's network reads")
     grouping: str = setting("random", OneOf(("random", "contiguous")), "how trees are dealt into groups")
+    feature_selection: str = setting("gain", OneOf(("gain", "cover")), "each group's k features: the largest split "
+                                     "gain, or that with every feature the trees split on read by some group")
 
     def fit_kwargs(self) -> dict:
         "Keyword arguments of `Teacher.fit`."
         return {"n_trees": self.n_trees, "num_leaves": self.num_leaves, "learning_rate": self.teacher_learning_rate,
                 "early_stopping_rounds": self.teacher_early_stopping, "n_groups": self.n_groups,
-                "features_per_group": self.features_per_group, "grouping": self.grouping}
+                "features_per_group": self.features_per_group, "grouping": self.grouping,
+                "feature_selection": self.feature_selection}
 
 TeacherConfig.table()
 
@@ -180,6 +209,7 @@ class Teacher:
         seed: int = 0,  # seed of the random grouping
         groups: list | None = None,  # explicit tree ids per group (overrides grouping)
         feature_names: list[str] | None = None,  # column names of X (LightGBM's own names when None)
+        feature_selection: str = "gain",  # 'gain' (each group's best k) or 'cover' (and every feature read somewhere)
     ):
         self.n_outputs = booster.num_model_per_iteration()  # K: 1, or the number of classes
         if (self.n_outputs > 1) != (task == "multiclass"):
@@ -188,7 +218,10 @@ class Teacher:
         if features_per_group < 1:
             raise ValueError(f"features_per_group must be at least 1; got {features_per_group}.")
         self.booster, self.task = booster, check_task(task)
+        if feature_selection not in ("gain", "cover"):
+            raise ValueError(f"feature_selection must be 'gain' or 'cover'; got {feature_selection!r}.")
         self.features_per_group, self.grouping, self.seed = features_per_group, grouping, seed
+        self.feature_selection = feature_selection
         self.feature_names = [str(c) for c in (feature_names if feature_names is not None else booster.feature_name())]
         if len(self.feature_names) != booster.num_feature():
             raise ValueError(f"got {len(self.feature_names)} feature names for a model of {booster.num_feature()} features.")
@@ -200,6 +233,8 @@ class Teacher:
             raise ValueError(f"each group of a {self.n_outputs}-class teacher must hold whole boosting rounds "
                              "(the K trees t, t + 1, ..., t + K - 1 of a round, t a multiple of K), in order.")
         self.group_features = top_features(self.tables["split_gain"], self.groups, min(features_per_group, self.n_features))
+        if feature_selection == "cover":
+            self.group_features = cover_features(self.tables["split_gain"], self.groups, self.group_features)
         self.group_of_tree = np.empty(self.n_trees, dtype=np.int64)  # (T,) group id of each tree
         for g, trees in enumerate(self.groups):
             self.group_of_tree[trees] = g
@@ -210,10 +245,12 @@ class Teacher:
             num_leaves: int = TeacherConfig.num_leaves, learning_rate: float = TeacherConfig.teacher_learning_rate,
             n_groups: int = TeacherConfig.n_groups, features_per_group: int = TeacherConfig.features_per_group,
             grouping: str = TeacherConfig.grouping, seed: int = 0,
-            early_stopping_rounds: int = TeacherConfig.teacher_early_stopping, params: dict | None = None) -> Teacher:
+            early_stopping_rounds: int = TeacherConfig.teacher_early_stopping, params: dict | None = None,
+            feature_selection: str = TeacherConfig.feature_selection) -> Teacher:
         "Train LightGBM (early stopping on the validation split) and wrap it as a `Teacher`."
         check_task(task)
-        TeacherConfig(n_trees, num_leaves, learning_rate, early_stopping_rounds, n_groups, features_per_group, grouping)
+        TeacherConfig(n_trees, num_leaves, learning_rate, early_stopping_rounds, n_groups, features_per_group, grouping,
+                      feature_selection)
         X_train = as_frame(X_train, what="X_train")
         X_valid = as_frame(X_valid, list(X_train.columns), what="X_valid")
         y_train = as_label(y_train, len(X_train), task, "y_train")
@@ -231,7 +268,8 @@ class Teacher:
                             callbacks=[lgb.early_stopping(early_stopping_rounds, verbose=False)])
         best = booster.best_iteration or booster.current_iteration()
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
-        teacher = cls(booster, task, n_groups, features_per_group, grouping, seed, feature_names=names)
+        teacher = cls(booster, task, n_groups, features_per_group, grouping, seed, feature_names=names,
+                      feature_selection=feature_selection)
         if teacher.n_leaves.max() < 2:  # a warning, not an error: scikit-learn's own checks fit on 20-row data
             warnings.warn(f"the teacher learnt nothing: every tree is a single leaf. {len(X_train)} training rows are "
                           f"too few for LightGBM, whose leaves need {settings.get('min_data_in_leaf', 20)} rows each: "
@@ -240,7 +278,7 @@ class Teacher:
 
     @classmethod
     def from_booster(cls, model, task: str | None = None, n_groups: int = 20, features_per_group: int = 10,
-                     grouping: str = "random", seed: int = 0) -> Teacher:
+                     grouping: str = "random", seed: int = 0, feature_selection: str = "gain") -> Teacher:
         "Wrap a fitted `lightgbm.Booster` or `LGBMModel` (task read from its objective when not given)."
         booster = model.booster_ if isinstance(model, lgb.LGBMModel) else model
         if not isinstance(booster, lgb.Booster):
@@ -252,7 +290,7 @@ class Teacher:
         if task is None:
             task = ("binary" if objective.startswith(("binary", "cross_entropy", "xentropy"))
                     else "multiclass" if booster.num_model_per_iteration() > 1 else "regression")
-        return cls(booster, task, n_groups, features_per_group, grouping, seed)
+        return cls(booster, task, n_groups, features_per_group, grouping, seed, feature_selection=feature_selection)
 
     n_trees = property(lambda self: self.booster.num_trees(), doc="T, the number of trees.")
     n_features = property(lambda self: len(self.feature_names), doc="d, the number of features.")
@@ -350,7 +388,8 @@ class Teacher:
     def __repr__(self) -> str:
         classes = f", classes={self.n_outputs}" if self.n_outputs > 1 else ""
         return (f"Teacher(task={self.task!r}{classes}, trees={self.n_trees}, groups={self.n_groups}, "
-                f"features={self.n_features}, k={self.features_per_group})")
+                f"features={self.n_features}, k={self.features_per_group}"
+                + (f", feature_selection={self.feature_selection!r})" if self.feature_selection != "gain" else ")"))
 
 # %% ../nbs/04_teacher.ipynb #e05b83f1
 TEACHER_FORMAT = "gbdt2nn-teacher-2"
@@ -364,7 +403,7 @@ def save_teacher(teacher: Teacher, folder: str | Path) -> Path:
     write_json_atomic(folder / "teacher.json", {
         "format": TEACHER_FORMAT, "task": teacher.task, "features_per_group": teacher.features_per_group,
         "grouping": teacher.grouping, "seed": teacher.seed, "groups": [g.tolist() for g in teacher.groups],
-        "feature_names": teacher.feature_names})
+        "feature_names": teacher.feature_names, "feature_selection": teacher.feature_selection})
     write_manifest(folder, TEACHER_FILES)  # last: the folder is complete
     return folder
 
@@ -384,6 +423,7 @@ def load_teacher(folder: str | Path, cls: type = Teacher) -> Teacher:
         if sorted(t for g in groups for t in g) != list(range(booster.num_trees())):
             raise ValueError("its groups do not cover the model's trees")
         return cls(booster, config["task"], len(groups), config["features_per_group"], config["grouping"],
-                   config["seed"], groups=groups, feature_names=config["feature_names"])
+                   config["seed"], groups=groups, feature_names=config["feature_names"],
+                   feature_selection=config.get("feature_selection", "gain"))  # files from before the setting: 'gain'
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{folder / 'teacher.json'} does not describe {folder / 'teacher.txt'}: {error}") from None

@@ -56,6 +56,25 @@ def test_numpy_input_and_nan_features_work():
     assert np.isfinite(model.predict_proba(test)).all()
 
 
+def test_cover_gives_the_student_more_features_and_is_saved(tmp_path):
+    ds = load_dataset("breast_cancer")
+    models = {name: GBDT2NNClassifier(**SMALL, feature_selection=name).fit(ds.X_train, ds.y_train)
+              for name in ("gain", "cover")}
+    X = ds.X_test.iloc[:20]
+    explained = {name: model.explain(X, method="shapley").values for name, model in models.items()}  # (20, d)
+    read = {name: np.unique(np.concatenate(model.teacher_.group_features)) for name, model in models.items()}
+    split_on = np.flatnonzero(models["gain"].teacher_.tables["split_gain"].sum(0) > 0)
+    assert set(read["gain"]) < set(read["cover"]) <= set(split_on)  # the same trees, more of their features read
+    for name, phi in explained.items():  # a feature no group reads gets exactly zero; a read one does not
+        assert np.array_equal(np.flatnonzero(np.abs(phi).sum(0) > 0), read[name])
+    again = GBDT2NNClassifier.load(models["cover"].save(tmp_path / "cover"))
+    assert again.feature_selection == "cover"
+    assert np.array_equal(again.decision_function(X), models["cover"].decision_function(X))
+    assert [f.tolist() for f in again.teacher_.group_features] == [f.tolist() for f in models["cover"].teacher_.group_features]
+    with pytest.raises(ValueError, match="feature_selection"):
+        GBDT2NNClassifier(**SMALL, feature_selection="all").fit(ds.X_train, ds.y_train)
+
+
 @pytest.mark.parametrize("bad, message", [
     (lambda X, y: (X.iloc[:0], y[:0]), "empty"),
     (lambda X, y: (X, np.where(np.arange(len(y)) == 0, np.nan, y)), "NaN"),

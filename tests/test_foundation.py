@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gbdt2nn.data import encode_categories, load_dataset, split_indices
-from gbdt2nn.teacher import Teacher, make_groups, top_features
+from gbdt2nn.teacher import Teacher, cover_features, make_groups, top_features
 
 
 @given(n=st.integers(1, 5000), seed=st.integers(0, 2**31 - 1), split=st.sampled_from(["random", "time"]))
@@ -43,6 +43,29 @@ def test_top_features_are_the_largest_gains_without_padding(gains, k):
     assert all(total[j] > 0 for j in chosen)
     if len(chosen):
         assert total[chosen].min() >= np.sort(total)[::-1][len(chosen) - 1] - 1e-12
+
+
+@settings(max_examples=100)
+@given(gains=st.lists(st.lists(st.sampled_from([0.0, 0.0, 0.5, 1.0, 3.0, 10.0]), min_size=7, max_size=7),
+                      min_size=2, max_size=12),
+       n_groups=st.integers(1, 5), k=st.integers(1, 5))
+def test_cover_reads_what_it_can_and_keeps_every_group_within_its_trees(gains, n_groups, k):
+    split_gain = np.array(gains)  # (T, 7)
+    groups = [g for g in np.array_split(np.arange(len(gains)), n_groups) if len(g)]
+    by_gain = top_features(split_gain, groups, k)
+    covered = cover_features(split_gain, groups, by_gain)
+    group_gain = np.stack([split_gain[trees].sum(0) for trees in groups])  # (G, 7)
+    count = lambda chosen: np.bincount(np.concatenate(chosen).astype(int), minlength=7)
+    for g, features in enumerate(covered):
+        assert len(features) == len(by_gain[g]) and len(set(features.tolist())) == len(features)
+        assert np.all(group_gain[g, features] > 0)  # only features the group's trees split on
+        assert np.all(np.diff(group_gain[g, features]) <= 0)  # best first
+    before, after = count(by_gain), count(covered)
+    assert np.all(after[before > 0] > 0)  # nothing read before is lost
+    for feature in np.flatnonzero((group_gain.sum(0) > 0) & (after == 0)):  # left out: no group it matters to can spare
+        assert all(after[j] == 1 for g in np.flatnonzero(group_gain[:, feature] > 0) for j in covered[g])
+    if np.all(before[group_gain.sum(0) > 0] > 0):
+        assert all(np.array_equal(a, b) for a, b in zip(covered, by_gain))
 
 
 def test_encoding_is_kept_for_new_frames():
