@@ -14,7 +14,7 @@ from .settings import BOOLEAN, Interval, OneOf, Settings, setting
 from .student import GBDT2NN
 
 # %% auto #0
-__all__ = ['CoalitionConfig', 'shapley_coalitions', 'CoalitionTerm', 'make_coalition_term']
+__all__ = ['CoalitionConfig', 'shapley_coalitions', 'shapley_pairs', 'CoalitionTerm', 'make_coalition_term']
 
 # %% ../nbs/14_coalition.ipynb #74d34f72
 @dataclasses.dataclass
@@ -25,6 +25,7 @@ class CoalitionConfig(Settings):
     coalition_rows: int | None = setting(None, Interval(int, 1, none=True), "hybrid rows per optimizer step (None: one for every row of the batch; more than the batch: each row again, with other coalitions)")
     coalition_start: int = setting(0, Interval(int, 0), "first epoch with the term (imitation late in training)")
     coalition_statistics: str = setting("batch", OneOf(("batch", "own")), "BatchNorm statistics of the hybrid rows in training: the real batch's, or their own (the first version)")
+    coalition_marginal_weight: float = setting(0.0, Interval(float, 0), "ν, weight within the term of matching marginal contributions: hybrid rows in pairs that differ in one feature (0: scores alone)")
     seed: int = setting(0, Interval(int, 0), "seed of the coalitions and background rows")
 
 CoalitionConfig.table()
@@ -36,9 +37,21 @@ def shapley_coalitions(n_rows: int, n_features: int, generator: np.random.Genera
     rank = np.argsort(np.argsort(generator.random((n_rows, n_features)), axis=1), axis=1)
     return rank < size
 
+# %% ../nbs/14_coalition.ipynb #63dc0e2a
+def shapley_pairs(n_pairs: int, n_features: int, generator: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    "(n_pairs, d) coalitions S without feature j and (n_pairs, d) S ∪ {j}: j uniform, S as the Shapley value of j draws it."
+    feature = generator.integers(0, n_features, size=n_pairs)  # (n_pairs,) j
+    keys = generator.random((n_pairs, n_features))
+    keys[np.arange(n_pairs), feature] = np.inf  # ranked last: never among the first size < d
+    size = generator.integers(0, n_features, size=(n_pairs, 1))
+    without = np.argsort(np.argsort(keys, axis=1), axis=1) < size
+    with_j = without.copy()
+    with_j[np.arange(n_pairs), feature] = True
+    return without, with_j
+
 # %% ../nbs/14_coalition.ipynb #8528efbc
 class CoalitionTerm:
-    "μ · the student's squared error against the teacher on hybrid rows, over the teacher's raw-score variance."
+    "μ · the student's squared error against the teacher on hybrid rows (and ν · on their marginal contributions), over the teacher's raw-score variance."
     name = "coalition_loss"
 
     def __init__(
@@ -78,8 +91,14 @@ class CoalitionTerm:
     def hybrids(self, rows: torch.Tensor) -> tuple[np.ndarray, torch.Tensor]:
         "Raw (r, d) and filled (r, d) hybrid rows: the batch's first `coalition_rows` rows, each `draws` times (with other coalitions)."
         own = np.tile(rows[: self.config.coalition_rows].cpu().numpy(), self.draws)[: self.config.coalition_rows]  # (r,)
-        other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
-        mask = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator)
+        if self.config.coalition_marginal_weight > 0:  # r / 2 (rounded up) pairs: every S, then every S ∪ {j}
+            own = own[: -(-len(own) // 2)]
+            other = self.generator.integers(0, len(self.X_raw), size=len(own))  # one background row for both halves
+            own, other = np.tile(own, 2), np.tile(other, 2)
+            mask = np.concatenate(shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator))
+        else:
+            other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
+            mask = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator)
         raw = np.where(mask, self.X_raw[own], self.X_raw[other])
         keep = torch.as_tensor(mask, device=self.x_filled.device)
         filled = torch.where(keep, self.x_filled[torch.as_tensor(own)], self.x_filled[torch.as_tensor(other)])
@@ -95,7 +114,12 @@ class CoalitionTerm:
     def extra_loss(self, outputs: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         "The coalition loss from the hybrid rows' group outputs (r, G), or (r, G, K), and their teacher scores."
         prediction = outputs if self.config.coalition_by_group else outputs.sum(1)
-        return ((prediction - target) ** 2).sum() / (len(target) * self.scale)
+        loss = ((prediction - target) ** 2).sum() / (len(target) * self.scale)
+        if self.config.coalition_marginal_weight > 0:  # the rows are pairs: the S halves, then the S ∪ {j} halves
+            half = len(target) // 2
+            change = (prediction[half:] - prediction[:half]) - (target[half:] - target[:half])  # marginal contributions
+            loss = loss + self.config.coalition_marginal_weight * (change ** 2).sum() / (half * self.scale)
+        return loss
 
     def __call__(self, student: GBDT2NN, x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         "The coalition loss on this step's hybrid rows, in a pass of their own (their own batch statistics in training)."
