@@ -9,7 +9,8 @@ network reads) is shared by every student, and one background
 (a seeded sample of training rows) by both models and every seed. For each λ (attribution imitation per group;
 0 = none), μ (coalition_weight; 0 = none) and seed, a student is fitted and judged on test rows (reported) and validation
 rows (to choose the setting: the highest validation AUC among settings of 3+ seeds that meet every agreement target
-on validation rows, or failing that whose validation same-game R² reaches 0.9): test AUC, fidelity (R² of the student's raw scores against the teacher's), and agreement of
+on validation rows, or failing that whose validation same-game R² reaches 0.9): test AUC, fidelity (R² of the
+student's raw scores against the teacher's), and agreement of
 the student's exact Shapley values with the teacher's exact interventional TreeSHAP on the same background rows
 (same game) and with the teacher's path TreeSHAP (LightGBM's pred_contrib), each beside its game's
 row-invariant baseline (mean |φ| of the teacher in that game over training rows), and the teacher's own same-game
@@ -114,11 +115,11 @@ def choose_on_validation(runs: pd.DataFrame, keys: list[str], baselines: dict) -
     every = r2 & (means.valid_path_r2_all >= PATH_R2_TARGET)
     for game, metric in gains:
         every &= means[f"valid_{game}_{metric}"] - baselines[("valid", game)][metric] >= GAIN_TARGET
-    rules = [(ready & every, "meets every agreement target"), (ready & r2, f"same-game R² >= {R2_TARGET}")]
+    rules = [(ready & every, "meet every agreement target"), (ready & r2, f"reach a same-game R² of {R2_TARGET}")]
     for eligible, rule in rules:
         if eligible.any():
             return plain_values(means.valid_auc[eligible].idxmax()), \
-                f"the highest validation AUC among settings of {MIN_SEEDS}+ seeds whose validation rows: {rule}"
+                f"the highest validation AUC among settings of {MIN_SEEDS}+ seeds that, on validation rows, {rule}"
     return plain_values(means.valid_same_r2_all.idxmax()), "the highest validation same-game R² (no setting reaches the target)"
 
 

@@ -89,7 +89,7 @@ class CoalitionTerm:
         return self.config.coalition_weight if epoch >= self.config.coalition_start else 0.0
 
     def hybrids(self, rows: torch.Tensor) -> tuple[np.ndarray, torch.Tensor]:
-        "Raw (r, d) and filled (r, d) hybrid rows: the batch's first `coalition_rows` rows, each `draws` times (with other coalitions)."
+        "Raw (r, d) and filled (r, d) hybrid rows: the batch's first `coalition_rows` rows, each `draws` times (with other coalitions); with ν > 0, r / 2 pairs, every S and then every S ∪ {j}."
         own = np.tile(rows[: self.config.coalition_rows].cpu().numpy(), self.draws)[: self.config.coalition_rows]  # (r,)
         if self.config.coalition_marginal_weight > 0:  # r / 2 (rounded up) pairs: every S, then every S ∪ {j}
             own = own[: -(-len(own) // 2)]
