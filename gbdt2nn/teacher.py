@@ -124,8 +124,10 @@ def cover_features(
         if readers[feature] or not gain[:, feature].any():
             continue
         for g in np.argsort(-share[:, feature], kind="stable"):
+            if share[g, feature] <= 0:  # this group and the rest never split on the feature
+                break
             spare = [j for j in chosen[g] if readers[j] > 1]
-            if share[g, feature] <= 0 or not spare:
+            if not spare:
                 continue
             weakest = min(spare, key=lambda j: gain[g, j])
             chosen[g][chosen[g].index(weakest)] = feature
