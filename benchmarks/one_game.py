@@ -2,7 +2,8 @@
 
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
      [--valid-rows 250] [--background 16] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
-     [--coalition-statistics own|batch] [--coalition-marginal NU] [--feature-selection gain|cover] [--save-models]
+     [--coalition-statistics own|batch] [--coalition-marginal NU] [--feature-selection gain|cover] [--epochs E]
+     [--save-models]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows; --feature-selection says which features each group
 network reads) is shared by every student, and one background
@@ -60,10 +61,10 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics",
-        "coalition_marginal_weight", "feature_selection"]  # what makes one student of the plan (besides its seed)
+        "coalition_marginal_weight", "feature_selection", "student_epochs"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
-           "coalition_marginal_weight": 0.0, "feature_selection": "gain"}
+           "coalition_marginal_weight": 0.0, "feature_selection": "gain", "student_epochs": 8}
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
@@ -73,11 +74,12 @@ MIN_SEEDS = 3  # issue 11: the targets are judged over 3 seeds
 def student_name(lam: float, mu: float, seed: int, start: int = EARLIER["coalition_start"],
                  by_group: bool = EARLIER["coalition_by_group"], rows: int = EARLIER["coalition_rows"],
                  statistics: str = EARLIER["coalition_statistics"], marginal: float = EARLIER["coalition_marginal_weight"],
-                 selection: str = EARLIER["feature_selection"]) -> str:
+                 selection: str = EARLIER["feature_selection"], epochs: int = EARLIER["student_epochs"]) -> str:
     "One student's name: its claim file, and its folder under --out/models when saved."
     return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
             + (f"_rows{rows}" if rows != 256 else "") + (f"_{statistics}stats" if statistics != "own" else "")
-            + (f"_marginal{marginal:g}" if marginal else "") + (f"_{selection}" if selection != "gain" else ""))
+            + (f"_marginal{marginal:g}" if marginal else "") + (f"_{selection}" if selection != "gain" else "")
+            + (f"_epochs{epochs}" if epochs != 8 else ""))
 
 
 def claim(out: Path, name: str) -> bool:
@@ -156,7 +158,13 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
                 f"; the teacher's own: {baselines[('test', 'teacher')][metric] - baselines[('test', game)][metric]:+.3f}"
             print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +{GAIN_TARGET}{own})")
     print(auc_comparison(plain.test_auc.to_numpy(), best.test_auc.to_numpy()))
-    return dict(zip(keys, chosen))
+    recipe = dict(zip(keys, chosen))
+    same_recipe = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == recipe["feature_selection"])
+                       & (runs.student_epochs == recipe["student_epochs"])]  # plain, with the chosen groups and epochs
+    if len(same_recipe) and not same_recipe.index.equals(plain.index):
+        print("against the plain student with the same groups and epochs:",
+              auc_comparison(same_recipe.test_auc.to_numpy(), best.test_auc.to_numpy()))
+    return recipe
 
 
 def auc_comparison(plain: np.ndarray, chosen: np.ndarray) -> str:
@@ -192,6 +200,7 @@ def main() -> None:
     parser.add_argument("--feature-selection", default="gain", choices=["gain", "cover"],
                         help="each group network's features: the k of largest split gain (default), or those with "
                         "every feature the trees split on read by some group")
+    parser.add_argument("--epochs", type=int, default=8, help="student epochs (student_epochs; default 8, the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
@@ -215,7 +224,7 @@ def main() -> None:
     rows = []
     for lam, mu, seed in plan:
         name = student_name(lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows,
-                            args.coalition_statistics, args.coalition_marginal, args.feature_selection)
+                            args.coalition_statistics, args.coalition_marginal, args.feature_selection, args.epochs)
         if not claim(out, name):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
@@ -223,14 +232,15 @@ def main() -> None:
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
                                   coalition_start=args.coalition_start, coalition_by_group=args.coalition_by_group,
                                   coalition_rows=args.coalition_rows, coalition_statistics=args.coalition_statistics,
-                                  coalition_marginal_weight=args.coalition_marginal, n_jobs=args.n_jobs)
+                                  coalition_marginal_weight=args.coalition_marginal, student_epochs=args.epochs,
+                                  n_jobs=args.n_jobs)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         if args.save_models:
             model.save(out / "models" / name)  # to judge it again later (another background) without training
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
                   "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
                   "coalition_statistics": args.coalition_statistics, "feature_selection": args.feature_selection,
-                  "coalition_marginal_weight": args.coalition_marginal,
+                  "coalition_marginal_weight": args.coalition_marginal, "student_epochs": args.epochs,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
@@ -244,7 +254,7 @@ def main() -> None:
     runs = runs.drop_duplicates([*KEYS, "seed"])
     write_text_atomic(out / "runs.csv", runs.to_csv(index=False))
     settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics,
-                args.coalition_marginal, args.feature_selection)
+                args.coalition_marginal, args.feature_selection, args.epochs)
     missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
