@@ -37,6 +37,7 @@ from common import game_background
 
 from gbdt2nn.agreement import HEADLINE_METRICS, fidelity, global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
+from gbdt2nn.distill import DistillConfig
 from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.io import write_json_atomic, write_text_atomic
 from gbdt2nn.metrics import score
@@ -77,9 +78,9 @@ def student_name(lam: float, mu: float, seed: int, start: int = EARLIER["coaliti
                  selection: str = EARLIER["feature_selection"], epochs: int = EARLIER["student_epochs"]) -> str:
     "One student's name: its claim file, and its folder under --out/models when saved."
     return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
-            + (f"_rows{rows}" if rows != 256 else "") + (f"_{statistics}stats" if statistics != "own" else "")
+            + (f"_rows{rows}" if rows != EARLIER["coalition_rows"] else "") + (f"_{statistics}stats" if statistics != "own" else "")
             + (f"_marginal{marginal:g}" if marginal else "") + (f"_{selection}" if selection != "gain" else "")
-            + (f"_epochs{epochs}" if epochs != 8 else ""))
+            + (f"_epochs{epochs}" if epochs != EARLIER["student_epochs"] else ""))
 
 
 def claim(out: Path, name: str) -> bool:
@@ -143,7 +144,8 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     print("the teacher's own same-game values against path TreeSHAP, what a student that matched the teacher exactly "
           "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "teacher")].items()})
     chosen, rule = choose_on_validation(runs, keys, baselines)
-    plain = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == "gain")]  # the default student
+    plain = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == "gain")
+                 & (runs.student_epochs == DistillConfig().student_epochs)]  # the default student
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
     print(f"({', '.join(keys)}) chosen on validation rows: {chosen} ({rule}; agreement alone would choose "
           f"{plain_values(runs.groupby(keys)['valid_same_r2_all'].mean().idxmax())})")
@@ -200,7 +202,8 @@ def main() -> None:
     parser.add_argument("--feature-selection", default="gain", choices=["gain", "cover"],
                         help="each group network's features: the k of largest split gain (default), or those with "
                         "every feature the trees split on read by some group")
-    parser.add_argument("--epochs", type=int, default=8, help="student epochs (student_epochs; default 8, the estimators')")
+    parser.add_argument("--epochs", type=int, default=DistillConfig().student_epochs,
+                        help="student epochs (student_epochs; default: the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
