@@ -26,6 +26,7 @@ class CoalitionConfig(Settings):
     coalition_start: int = setting(0, Interval(int, 0), "first epoch with the term (imitation late in training)")
     coalition_statistics: str = setting("batch", OneOf(("batch", "own")), "BatchNorm statistics of the hybrid rows in training: the real batch's, or their own (the first version)")
     coalition_marginal_weight: float = setting(0.0, Interval(float, 0), "ν, weight within the term of matching marginal contributions: hybrid rows in pairs that differ in one feature (0: scores alone)")
+    coalition_marginal_scale: str = setting("score", OneOf(("score", "feature")), "what divides a pair's squared error: the teacher's raw-score variance, alike for every feature, or the teacher's mean squared marginal contribution of the pair's feature (relative errors: small features count as much as large ones)")
     seed: int = setting(0, Interval(int, 0), "seed of the coalitions and background rows")
 
 CoalitionConfig.table()
@@ -72,6 +73,25 @@ class CoalitionTerm:
         self.membership = teacher.group_membership()  # (T, G [K]) one-hot group (and class) of each tree
         scores = self._teacher_scores(sample)  # (r,), or (r, K), (r, G) or (r, G, K): summed over every output
         self.scale = max(float(scores.var() if scores.ndim == 1 else scores.var(0).sum()), 1e-12)
+        self.feature_scale = self._feature_scale(sample) if self._relative else None  # (d,) the teacher's E Δ_j²
+
+    @property
+    def _relative(self) -> bool:
+        "Whether marginal contributions are matched relative to each feature's own (`coalition_marginal_scale='feature'`)."
+        return self.config.coalition_marginal_weight > 0 and self.config.coalition_marginal_scale == "feature"
+
+    def _feature_scale(self, sample: np.ndarray, pairs_per_feature: int = 512) -> np.ndarray:
+        "(d,) the teacher's mean squared marginal contribution of each feature over Shapley pairs of `sample` rows (summed over outputs), at least 1e-3 of their mean."
+        generator = np.random.default_rng([self.config.seed, 1])  # its own stream: the training draws stay as they were
+        n_pairs, d = pairs_per_feature * sample.shape[1], sample.shape[1]
+        own, other = generator.integers(0, len(sample), size=(2, n_pairs))
+        without, with_j = shapley_pairs(n_pairs, d, generator)
+        rows = np.where(np.concatenate([without, with_j]), np.tile(sample[own], (2, 1)), np.tile(sample[other], (2, 1)))
+        scores = self._teacher_scores(rows).reshape(2 * n_pairs, -1)  # (2 n_pairs, outputs)
+        change = ((scores[n_pairs:] - scores[:n_pairs]) ** 2).sum(1)  # (n_pairs,)
+        feature = (with_j & ~without).argmax(1)  # (n_pairs,) j of each pair
+        mean = np.bincount(feature, change, d) / np.maximum(np.bincount(feature, minlength=d), 1)
+        return np.maximum(mean, 1e-3 * max(float(mean.mean()), 1e-12))
 
     def _teacher_scores(self, rows: np.ndarray) -> np.ndarray:
         "(r,) teacher raw scores of raw rows, or (r, G) group scores with coalition_by_group; K classes add a last axis."
@@ -90,46 +110,65 @@ class CoalitionTerm:
 
     def hybrids(self, rows: torch.Tensor) -> tuple[np.ndarray, torch.Tensor]:
         "Raw (r, d) and filled (r, d) hybrid rows: the batch's first `coalition_rows` rows, each `draws` times (with other coalitions); with ν > 0, r / 2 pairs, every S and then every S ∪ {j}."
+        raw, filled, _ = self._draw(rows)
+        return raw, filled
+
+    def _draw(self, rows: torch.Tensor) -> tuple[np.ndarray, torch.Tensor, np.ndarray | None]:
+        "The hybrid rows, raw (r, d) and filled (r, d), and with ν > 0 the feature j (r / 2,) each pair adds."
         own = np.tile(rows[: self.config.coalition_rows].cpu().numpy(), self.draws)[: self.config.coalition_rows]  # (r,)
         if self.config.coalition_marginal_weight > 0:  # r / 2 (rounded up) pairs: every S, then every S ∪ {j}
             own = own[: -(-len(own) // 2)]
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # one background row for both halves
             own, other = np.tile(own, 2), np.tile(other, 2)
-            mask = np.concatenate(shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator))
+            without, with_j = shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator)
+            mask, feature = np.concatenate([without, with_j]), (with_j & ~without).argmax(1)
         else:
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
-            mask = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator)
+            mask, feature = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator), None
         raw = np.where(mask, self.X_raw[own], self.X_raw[other])
         keep = torch.as_tensor(mask, device=self.x_filled.device)
         filled = torch.where(keep, self.x_filled[torch.as_tensor(own)], self.x_filled[torch.as_tensor(other)])
-        return raw, filled
+        return raw, filled, feature
 
-    def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
-        "This step's filled hybrid rows (r, d) and their teacher scores, for the batch's training pass (None with their own statistics)."
+    def _context(self, raw: np.ndarray, feature: np.ndarray | None, device) -> tuple[torch.Tensor, torch.Tensor | None]:
+        "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (the raw-score variance over its feature's mean squared marginal contribution; None: 1)."
+        target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=device)
+        if not self._relative:
+            return target, None
+        return target, torch.as_tensor(self.scale / self.feature_scale[feature], dtype=torch.float32, device=device)
+
+    def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, tuple] | None:
+        "This step's filled hybrid rows (r, d) and their context (teacher scores, pair weights), for the batch's training pass (None with their own statistics)."
         if self.config.coalition_statistics != "batch":
             return None
-        raw, filled = self.hybrids(rows)
-        return filled.to(x.device), torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=x.device)
+        raw, filled, feature = self._draw(rows)
+        return filled.to(x.device), self._context(raw, feature, x.device)
 
-    def extra_loss(self, outputs: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        "The coalition loss from the hybrid rows' group outputs (r, G), or (r, G, K), and their teacher scores."
+    def extra_loss(self, outputs: torch.Tensor, context: tuple[torch.Tensor, torch.Tensor | None]) -> torch.Tensor:
+        "The coalition loss from the hybrid rows' group outputs (r, G), or (r, G, K), and their context: teacher scores and pair weights."
+        target, pair_weight = context  # (r,) [(r, G) (r, K) (r, G, K)] and (r / 2,) or None
         prediction = outputs if self.config.coalition_by_group else outputs.sum(1)
         loss = ((prediction - target) ** 2).sum() / (len(target) * self.scale)
         if self.config.coalition_marginal_weight > 0:  # the rows are pairs: the S halves, then the S ∪ {j} halves
             half = len(target) // 2
             change = (prediction[half:] - prediction[:half]) - (target[half:] - target[:half])  # marginal contributions
-            loss = loss + self.config.coalition_marginal_weight * (change ** 2).sum() / (half * self.scale)
+            squared = change ** 2
+            if pair_weight is not None:  # relative to the teacher's marginal contributions of each pair's feature
+                squared = squared.reshape(half, -1).sum(1) * pair_weight  # (r / 2,) summed over outputs
+            loss = loss + self.config.coalition_marginal_weight * squared.sum() / (half * self.scale)
         return loss
 
     def __call__(self, student: GBDT2NN, x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         "The coalition loss on this step's hybrid rows, in a pass of their own (their own batch statistics in training)."
-        raw, filled = self.hybrids(rows)
-        target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=x.device)
+        raw, filled, feature = self._draw(rows)
         hidden = student.hidden_from_inputs(student.group_inputs(filled.to(x.device)), update_statistics=False)
-        return self.extra_loss(student.group_outputs_from_hidden(hidden), target)
+        return self.extra_loss(student.group_outputs_from_hidden(hidden), self._context(raw, feature, x.device))
 
 def make_coalition_term(config: CoalitionConfig, teacher, X_raw: np.ndarray, x_filled: torch.Tensor,
                         batch_size: int | None = None) -> tuple[CoalitionTerm, dict]:
     "The coalition term (more hybrid rows than `batch_size` draw each batch row again) and a record of its set-up."
     term = CoalitionTerm(config, teacher, X_raw, x_filled, batch_size)
-    return term, {"teacher_variance": term.scale, "rows_per_step": config.coalition_rows or batch_size}
+    info = {"teacher_variance": term.scale, "rows_per_step": config.coalition_rows or batch_size}
+    if term.feature_scale is not None:
+        info["feature_marginal_scale"] = term.feature_scale.tolist()
+    return term, info
