@@ -14,7 +14,7 @@ from .settings import BOOLEAN, Interval, OneOf, Settings, setting
 from .student import GBDT2NN
 
 # %% auto #0
-__all__ = ['CoalitionConfig', 'shapley_coalitions', 'shapley_pairs', 'CoalitionTerm', 'make_coalition_term']
+__all__ = ['CoalitionConfig', 'shapley_coalitions', 'shapley_pairs', 'added_feature', 'CoalitionTerm', 'make_coalition_term']
 
 # %% ../nbs/14_coalition.ipynb #74d34f72
 @dataclasses.dataclass
@@ -50,6 +50,10 @@ def shapley_pairs(n_pairs: int, n_features: int, generator: np.random.Generator)
     with_j[np.arange(n_pairs), feature] = True
     return without, with_j
 
+def added_feature(without: np.ndarray, with_j: np.ndarray) -> np.ndarray:
+    "(n_pairs,) the feature j each pair of `shapley_pairs` adds to its coalition S."
+    return (with_j & ~without).argmax(1)
+
 # %% ../nbs/14_coalition.ipynb #8528efbc
 class CoalitionTerm:
     "μ · the student's squared error against the teacher on hybrid rows (and ν · on their marginal contributions), over the teacher's raw-score variance."
@@ -73,12 +77,8 @@ class CoalitionTerm:
         self.membership = teacher.group_membership()  # (T, G [K]) one-hot group (and class) of each tree
         scores = self._teacher_scores(sample)  # (r,), or (r, K), (r, G) or (r, G, K): summed over every output
         self.scale = max(float(scores.var() if scores.ndim == 1 else scores.var(0).sum()), 1e-12)
-        self.feature_scale = self._feature_scale(sample) if self._relative else None  # (d,) the teacher's E Δ_j²
-
-    @property
-    def _relative(self) -> bool:
-        "Whether marginal contributions are matched relative to each feature's own (`coalition_marginal_scale='feature'`)."
-        return self.config.coalition_marginal_weight > 0 and self.config.coalition_marginal_scale == "feature"
+        relative = config.coalition_marginal_weight > 0 and config.coalition_marginal_scale == "feature"
+        self.feature_scale = self._feature_scale(sample) if relative else None  # (d,) the teacher's E Δ_j², or None
 
     def _feature_scale(self, sample: np.ndarray, pairs_per_feature: int = 512) -> np.ndarray:
         "(d,) the teacher's mean squared marginal contribution of each feature over Shapley pairs of `sample` rows (summed over outputs), at least 1e-3 of their mean."
@@ -89,7 +89,7 @@ class CoalitionTerm:
         rows = np.where(np.concatenate([without, with_j]), np.tile(sample[own], (2, 1)), np.tile(sample[other], (2, 1)))
         scores = self._teacher_scores(rows).reshape(2 * n_pairs, -1)  # (2 n_pairs, outputs)
         change = ((scores[n_pairs:] - scores[:n_pairs]) ** 2).sum(1)  # (n_pairs,)
-        feature = (with_j & ~without).argmax(1)  # (n_pairs,) j of each pair
+        feature = added_feature(without, with_j)  # (n_pairs,)
         mean = np.bincount(feature, change, d) / np.maximum(np.bincount(feature, minlength=d), 1)
         return np.maximum(mean, 1e-3 * max(float(mean.mean()), 1e-12))
 
@@ -121,7 +121,7 @@ class CoalitionTerm:
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # one background row for both halves
             own, other = np.tile(own, 2), np.tile(other, 2)
             without, with_j = shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator)
-            mask, feature = np.concatenate([without, with_j]), (with_j & ~without).argmax(1)
+            mask, feature = np.concatenate([without, with_j]), added_feature(without, with_j)
         else:
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
             mask, feature = shapley_coalitions(len(own), self.X_raw.shape[1], self.generator), None
@@ -133,7 +133,7 @@ class CoalitionTerm:
     def _context(self, raw: np.ndarray, feature: np.ndarray | None, device) -> tuple[torch.Tensor, torch.Tensor | None]:
         "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (the raw-score variance over its feature's mean squared marginal contribution; None: 1)."
         target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=device)
-        if not self._relative:
+        if self.feature_scale is None:  # the score scale: every pair alike
             return target, None
         return target, torch.as_tensor(self.scale / self.feature_scale[feature], dtype=torch.float32, device=device)
 
