@@ -1,7 +1,7 @@
 """Cost of coalition imitation: a coalition-imitation epoch vs a plain epoch with the same settings, on flights.
 
 Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own] [--repeats 3]
-                                        [--marginal-weight 0] [--marginal-scale score]
+                                        [--marginal-weight 0] [--marginal-scale score] [--pair-sampling uniform]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
@@ -9,7 +9,7 @@ median epoch times for each number of hybrid rows per step, total and per group,
 batch's training pass ('batch', the default) and in a pass of their own ('own', the first version). More hybrid
 rows than the batch draw each row again. With `--marginal-weight` ν > 0 the hybrid rows come in pairs that differ in
 one feature; `--marginal-scale feature` also times the set-up of each feature's scale, once per epoch here (once per
-fit in training).
+fit in training), and `--pair-sampling feature` draws each pair's feature ∝ 1 / its scale (the same set-up).
 Target (issue 11): at most 1.5x.
 """
 import argparse
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="plain and coalition epochs timed in turn, medians compared")
     parser.add_argument("--marginal-weight", type=float, default=0.0, help="ν, coalition_marginal_weight (default 0)")
     parser.add_argument("--marginal-scale", default="score", choices=["score", "feature"], help="coalition_marginal_scale")
+    parser.add_argument("--pair-sampling", default="uniform", choices=["uniform", "feature"], help="coalition_pair_sampling")
     args = parser.parse_args()
     ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
@@ -42,13 +43,15 @@ def main() -> None:
             for by_group in (False, True):
                 config = CoalitionConfig(coalition_weight=1.0, coalition_rows=rows, coalition_by_group=by_group,
                                          coalition_statistics=statistics, coalition_marginal_weight=args.marginal_weight,
-                                         coalition_marginal_scale=args.marginal_scale)
+                                         coalition_marginal_scale=args.marginal_scale,
+                                         coalition_pair_sampling=args.pair_sampling)
                 def coalition_epoch(config=config) -> float:
                     return epoch_seconds(lambda student: [make_coalition_term(config, teacher, X_rows, subset.x, BATCH)[0]])
 
                 plain, seconds = paired_seconds(epoch_seconds, coalition_epoch, args.repeats)
                 label = (f"{rows} hybrid rows per step, {statistics} statistics{', per group' if by_group else ''}"
-                         + (f", ν = {args.marginal_weight:g} ({args.marginal_scale} scale)" if args.marginal_weight else ""))
+                         + (f", ν = {args.marginal_weight:g} ({args.marginal_scale} scale, {args.pair_sampling} pairs)"
+                            if args.marginal_weight else ""))
                 print(f"coalition epoch, {label}: {seconds:.1f} s against a plain {plain:.1f} s, "
                       f"ratio {seconds / plain:.2f}x (target <= 1.5x)")
 

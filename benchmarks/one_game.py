@@ -62,10 +62,12 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics",
-        "coalition_marginal_weight", "coalition_marginal_scale", "feature_selection", "student_epochs"]  # what makes one student of the plan (besides its seed)
+        "coalition_marginal_weight", "coalition_marginal_scale", "coalition_pair_sampling", "feature_selection",
+        "student_epochs"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
-           "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "feature_selection": "gain",
+           "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
+           "feature_selection": "gain",
            "student_epochs": 8}
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
@@ -77,11 +79,13 @@ def student_name(lam: float, mu: float, seed: int, start: int = EARLIER["coaliti
                  by_group: bool = EARLIER["coalition_by_group"], rows: int = EARLIER["coalition_rows"],
                  statistics: str = EARLIER["coalition_statistics"], marginal: float = EARLIER["coalition_marginal_weight"],
                  selection: str = EARLIER["feature_selection"], epochs: int = EARLIER["student_epochs"],
-                 marginal_scale: str = EARLIER["coalition_marginal_scale"]) -> str:
+                 marginal_scale: str = EARLIER["coalition_marginal_scale"],
+                 pair_sampling: str = EARLIER["coalition_pair_sampling"]) -> str:
     "One student's name: its claim file, and its folder under --out/models when saved."
     return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
             + (f"_rows{rows}" if rows != EARLIER["coalition_rows"] else "") + (f"_{statistics}stats" if statistics != "own" else "")
             + (f"_marginal{marginal:g}" if marginal else "") + ("_relative" if marginal_scale == "feature" else "")
+            + ("_sampled" if pair_sampling == "feature" else "")
             + (f"_{selection}" if selection != "gain" else "")
             + (f"_epochs{epochs}" if epochs != EARLIER["student_epochs"] else ""))
 
@@ -205,6 +209,9 @@ def main() -> None:
     parser.add_argument("--coalition-marginal-scale", default="score", choices=["score", "feature"],
                         help="what divides a pair's squared error: the teacher's raw-score variance (default), or "
                         "its mean squared marginal contribution of the pair's feature (coalition_marginal_scale)")
+    parser.add_argument("--coalition-pair-sampling", default="uniform", choices=["uniform", "feature"],
+                        help="how a pair's feature is drawn: uniformly (default), or ∝ 1 / its mean squared marginal "
+                        "contribution, weighted back (coalition_pair_sampling)")
     parser.add_argument("--feature-selection", default="gain", choices=["gain", "cover"],
                         help="each group network's features: the k of largest split gain (default), or those with "
                         "every feature the trees split on read by some group")
@@ -234,7 +241,7 @@ def main() -> None:
     for lam, mu, seed in plan:
         name = student_name(lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows,
                             args.coalition_statistics, args.coalition_marginal, args.feature_selection, args.epochs,
-                            args.coalition_marginal_scale)
+                            args.coalition_marginal_scale, args.coalition_pair_sampling)
         if not claim(out, name):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
@@ -244,6 +251,7 @@ def main() -> None:
                                   coalition_rows=args.coalition_rows, coalition_statistics=args.coalition_statistics,
                                   coalition_marginal_weight=args.coalition_marginal, student_epochs=args.epochs,
                                   coalition_marginal_scale=args.coalition_marginal_scale,
+                                  coalition_pair_sampling=args.coalition_pair_sampling,
                                   n_jobs=args.n_jobs)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         if args.save_models:
@@ -252,7 +260,8 @@ def main() -> None:
                   "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
                   "coalition_statistics": args.coalition_statistics, "feature_selection": args.feature_selection,
                   "coalition_marginal_weight": args.coalition_marginal,
-                  "coalition_marginal_scale": args.coalition_marginal_scale, "student_epochs": args.epochs,
+                  "coalition_marginal_scale": args.coalition_marginal_scale,
+                  "coalition_pair_sampling": args.coalition_pair_sampling, "student_epochs": args.epochs,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
@@ -266,7 +275,8 @@ def main() -> None:
     runs = runs.drop_duplicates([*KEYS, "seed"])
     write_text_atomic(out / "runs.csv", runs.to_csv(index=False))
     settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics,
-                args.coalition_marginal, args.coalition_marginal_scale, args.feature_selection, args.epochs)
+                args.coalition_marginal, args.coalition_marginal_scale, args.coalition_pair_sampling,
+                args.feature_selection, args.epochs)
     missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")

@@ -27,6 +27,7 @@ class CoalitionConfig(Settings):
     coalition_statistics: str = setting("batch", OneOf(("batch", "own")), "BatchNorm statistics of the hybrid rows in training: the real batch's, or their own (the first version)")
     coalition_marginal_weight: float = setting(0.0, Interval(float, 0), "ν, weight within the term of matching marginal contributions: hybrid rows in pairs that differ in one feature (0: scores alone)")
     coalition_marginal_scale: str = setting("score", OneOf(("score", "feature")), "what divides a pair's squared error: the teacher's raw-score variance, alike for every feature, or the teacher's mean squared marginal contribution of the pair's feature (relative errors: small features count as much as large ones)")
+    coalition_pair_sampling: str = setting("uniform", OneOf(("uniform", "feature")), "how a pair's feature j is drawn: uniformly, or with probability ∝ 1 / m_j (the teacher's mean squared marginal contribution) among the features a group reads, each pair weighted back so the term's expectation over those features stays")
     seed: int = setting(0, Interval(int, 0), "seed of the coalitions and background rows")
 
 CoalitionConfig.table()
@@ -39,9 +40,15 @@ def shapley_coalitions(n_rows: int, n_features: int, generator: np.random.Genera
     return rank < size
 
 # %% ../nbs/14_coalition.ipynb #63dc0e2a
-def shapley_pairs(n_pairs: int, n_features: int, generator: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    "(n_pairs, d) coalitions S without feature j and (n_pairs, d) S ∪ {j}: j uniform, S as the Shapley value of j draws it."
-    feature = generator.integers(0, n_features, size=n_pairs)  # (n_pairs,) j
+def shapley_pairs(
+    n_pairs: int, n_features: int, generator: np.random.Generator,
+    feature_probability: np.ndarray | None = None,  # (d,) how often each feature is j (None: uniform)
+) -> tuple[np.ndarray, np.ndarray]:
+    "(n_pairs, d) coalitions S without feature j and (n_pairs, d) S ∪ {j}: j uniform or as asked, S as the Shapley value of j draws it."
+    if feature_probability is None:
+        feature = generator.integers(0, n_features, size=n_pairs)  # (n_pairs,) j
+    else:
+        feature = generator.choice(n_features, size=n_pairs, p=feature_probability)
     keys = generator.random((n_pairs, n_features))
     keys[np.arange(n_pairs), feature] = np.inf  # ranked last: never among the first size < d
     size = generator.integers(0, n_features, size=(n_pairs, 1))
@@ -77,8 +84,12 @@ class CoalitionTerm:
         self.membership = teacher.group_membership()  # (T, G [K]) one-hot group (and class) of each tree
         scores = self._teacher_scores(sample)  # (r,), or (r, K), (r, G) or (r, G, K): summed over every output
         self.scale = max(float(scores.var() if scores.ndim == 1 else scores.var(0).sum()), 1e-12)
-        relative = config.coalition_marginal_weight > 0 and config.coalition_marginal_scale == "feature"
-        self.feature_scale = self._feature_scale(sample) if relative else None  # (d,) the teacher's E Δ_j², or None
+        pairs = config.coalition_marginal_weight > 0
+        relative = pairs and config.coalition_marginal_scale == "feature"
+        sampled = pairs and config.coalition_pair_sampling == "feature"
+        m = self._feature_scale(sample) if relative or sampled else None  # (d,) the teacher's E Δ_j²
+        self.feature_scale = m if relative else None  # (d,) divides each pair's squared error, or None: the score scale
+        self.feature_probability = self._pair_probability(m) if sampled else None  # (d,) how often each feature is j, or None
 
     def _feature_scale(self, sample: np.ndarray, pairs_per_feature: int = 512) -> np.ndarray:
         "(d,) the teacher's mean squared marginal contribution of each feature over Shapley pairs of `sample` rows (summed over outputs), at least 1e-3 of their mean."
@@ -92,6 +103,13 @@ class CoalitionTerm:
         feature = added_feature(without, with_j)  # (n_pairs,)
         mean = np.bincount(feature, change, d) / np.maximum(np.bincount(feature, minlength=d), 1)
         return np.maximum(mean, 1e-3 * max(float(mean.mean()), 1e-12))
+
+    def _pair_probability(self, m: np.ndarray) -> np.ndarray:
+        "(d,) each feature's chance to be a pair's j: ∝ 1 / m_j over the features some group reads, 0 for the rest (no gradient reaches them)."
+        read = np.zeros(len(m), dtype=bool)
+        read[np.concatenate(self.teacher.group_features)] = True
+        inverse = np.where(read, 1.0 / m, 0.0)
+        return inverse / inverse.sum()
 
     def _teacher_scores(self, rows: np.ndarray) -> np.ndarray:
         "(r,) teacher raw scores of raw rows, or (r, G) group scores with coalition_by_group; K classes add a last axis."
@@ -120,7 +138,7 @@ class CoalitionTerm:
             own = own[: -(-len(own) // 2)]
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # one background row for both halves
             own, other = np.tile(own, 2), np.tile(other, 2)
-            without, with_j = shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator)
+            without, with_j = shapley_pairs(len(own) // 2, self.X_raw.shape[1], self.generator, self.feature_probability)
             mask, feature = np.concatenate([without, with_j]), added_feature(without, with_j)
         else:
             other = self.generator.integers(0, len(self.X_raw), size=len(own))  # a background row for each
@@ -131,11 +149,16 @@ class CoalitionTerm:
         return raw, filled, feature
 
     def _context(self, raw: np.ndarray, feature: np.ndarray | None, device) -> tuple[torch.Tensor, torch.Tensor | None]:
-        "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (the raw-score variance over its feature's mean squared marginal contribution; None: 1)."
+        "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (the raw-score variance over its feature's mean squared marginal contribution, times 1 / (d' p_j) when j was drawn with probability p_j among d' features; None: 1)."
         target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=device)
-        if self.feature_scale is None:  # the score scale: every pair alike
+        if self.feature_scale is None and self.feature_probability is None:  # the score scale, j uniform: every pair alike
             return target, None
-        return target, torch.as_tensor(self.scale / self.feature_scale[feature], dtype=torch.float32, device=device)
+        weight = np.ones(len(feature))  # (r / 2,)
+        if self.feature_scale is not None:
+            weight = weight * self.scale / self.feature_scale[feature]
+        if self.feature_probability is not None:  # back to uniform over the features drawn from
+            weight = weight / (np.count_nonzero(self.feature_probability) * self.feature_probability[feature])
+        return target, torch.as_tensor(weight, dtype=torch.float32, device=device)
 
     def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, tuple] | None:
         "This step's filled hybrid rows (r, d) and their context (teacher scores, pair weights), for the batch's training pass (None with their own statistics)."
@@ -153,7 +176,7 @@ class CoalitionTerm:
             half = len(target) // 2
             change = (prediction[half:] - prediction[:half]) - (target[half:] - target[:half])  # marginal contributions
             squared = change ** 2
-            if pair_weight is not None:  # relative to the teacher's marginal contributions of each pair's feature
+            if pair_weight is not None:  # relative to each pair's feature's own scale, or weighted back from how often j is drawn
                 squared = squared.reshape(half, -1).sum(1) * pair_weight  # (r / 2,) summed over outputs
             loss = loss + self.config.coalition_marginal_weight * squared.sum() / (half * self.scale)
         return loss
@@ -171,4 +194,6 @@ def make_coalition_term(config: CoalitionConfig, teacher, X_raw: np.ndarray, x_f
     info = {"teacher_variance": term.scale, "rows_per_step": config.coalition_rows or batch_size}
     if term.feature_scale is not None:
         info["feature_marginal_scale"] = term.feature_scale.tolist()
+    if term.feature_probability is not None:
+        info["pair_feature_probability"] = term.feature_probability.tolist()
     return term, info

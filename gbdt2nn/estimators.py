@@ -271,6 +271,7 @@ class GBDT2NNBase(BaseEstimator):
         coalition_statistics: str = CoalitionConfig.coalition_statistics,
         coalition_marginal_weight: float = CoalitionConfig.coalition_marginal_weight,
         coalition_marginal_scale: str = CoalitionConfig.coalition_marginal_scale,
+        coalition_pair_sampling: str = CoalitionConfig.coalition_pair_sampling,
         online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
@@ -291,7 +292,7 @@ class GBDT2NNBase(BaseEstimator):
         self.coalition_weight, self.coalition_by_group = coalition_weight, coalition_by_group
         self.coalition_rows, self.coalition_start, self.coalition_statistics = coalition_rows, coalition_start, coalition_statistics
         self.coalition_marginal_weight = coalition_marginal_weight
-        self.coalition_marginal_scale = coalition_marginal_scale
+        self.coalition_marginal_scale, self.coalition_pair_sampling = coalition_marginal_scale, coalition_pair_sampling
         self.online_lr, self.online_epochs = online_lr, online_epochs
         self.valid_fraction, self.background_size = valid_fraction, background_size
         self.cache_dir, self.seed, self.device, self.teacher, self.progress = cache_dir, seed, device, teacher, progress
