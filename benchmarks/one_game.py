@@ -2,7 +2,8 @@
 
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
      [--valid-rows 250] [--background 16] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
-     [--coalition-statistics own|batch] [--coalition-marginal NU] [--feature-selection gain|cover] [--epochs E]
+     [--coalition-statistics own|batch] [--coalition-marginal NU] [--coalition-marginal-scale score|feature]
+     [--coalition-pair-sampling uniform|feature] [--feature-selection gain|cover] [--epochs E]
      [--save-models]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows; --feature-selection says which features each group
@@ -67,8 +68,7 @@ KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", 
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
            "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
-           "feature_selection": "gain",
-           "student_epochs": 8}
+           "feature_selection": "gain", "student_epochs": 8}
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
