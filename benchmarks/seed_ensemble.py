@@ -44,12 +44,13 @@ def main() -> None:
     for part, (X, _) in parts.items():
         phis = [model.explain(X, method="shapley", background=background).values for model in models]  # (n, d) each
         raws = [model.raw_score(X) for model in models]  # (n,) each
+        teacher_raw = teacher.raw_score(X)  # (n,)
         judged = [*zip([path.name for path in folders], phis, raws), ("seed ensemble", np.mean(phis, 0), np.mean(raws, 0))]
         errors = []
         for name, phi, raw in judged:
             same, path = headline(phi, references[(part, "same")]), headline(phi, references[(part, "path")])
             errors.append(float(np.sqrt(((phi - references[(part, "same")]) ** 2).mean())))
-            print(f"{part:5s} {name:70s} fidelity {fidelity(raw, teacher.raw_score(X)):.3f}  same-game R² "
+            print(f"{part:5s} {name:70s} fidelity {fidelity(raw, teacher_raw):.3f}  same-game R² "
                   f"{same['r2_all']:.3f}  path Spearman |φ| "
                   f"{path['spearman_abs'] - baselines[(part, 'path')]['spearman_abs']:+.3f} above the baseline  "
                   f"φ error RMS {errors[-1]:.4f}")

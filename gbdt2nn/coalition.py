@@ -90,6 +90,7 @@ class CoalitionTerm:
         m = self._feature_scale(sample) if relative or sampled else None  # (d,) the teacher's E Δ_j²
         self.feature_scale = m if relative else None  # (d,) divides each pair's squared error, or None: the score scale
         self.feature_probability = self._pair_probability(m) if sampled else None  # (d,) how often each feature is j, or None
+        self.feature_pair_weight = self._pair_weight() if relative or sampled else None  # (d,) weight of a pair adding j, or None: 1
 
     def _feature_scale(self, sample: np.ndarray, pairs_per_feature: int = 512) -> np.ndarray:
         "(d,) the teacher's mean squared marginal contribution of each feature over Shapley pairs of `sample` rows (summed over outputs), at least 1e-3 of their mean."
@@ -110,6 +111,14 @@ class CoalitionTerm:
         read[np.concatenate(self.teacher.group_features)] = True
         inverse = np.where(read, 1.0 / m, 0.0)
         return inverse / inverse.sum()
+
+    def _pair_weight(self) -> np.ndarray:
+        "(d,) the weight of a pair that adds feature j: the raw-score variance over m_j (relative scale), times 1 / (d' p_j) when j is drawn with probability p_j among d' features (0 for features never drawn)."
+        weight = np.ones(self.X_raw.shape[1]) if self.feature_scale is None else self.scale / self.feature_scale
+        if self.feature_probability is None:
+            return weight
+        drawn = self.feature_probability > 0  # back to uniform over the features drawn from
+        return np.where(drawn, weight / (drawn.sum() * np.where(drawn, self.feature_probability, 1.0)), 0.0)
 
     def _teacher_scores(self, rows: np.ndarray) -> np.ndarray:
         "(r,) teacher raw scores of raw rows, or (r, G) group scores with coalition_by_group; K classes add a last axis."
@@ -149,16 +158,11 @@ class CoalitionTerm:
         return raw, filled, feature
 
     def _context(self, raw: np.ndarray, feature: np.ndarray | None, device) -> tuple[torch.Tensor, torch.Tensor | None]:
-        "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (the raw-score variance over its feature's mean squared marginal contribution, times 1 / (d' p_j) when j was drawn with probability p_j among d' features; None: 1)."
+        "What the loss needs beside the student's outputs: the teacher's scores of the raw hybrid rows, and each pair's weight (`_pair_weight` of its feature; None: 1)."
         target = torch.as_tensor(self._teacher_scores(raw), dtype=torch.float32, device=device)
-        if self.feature_scale is None and self.feature_probability is None:  # the score scale, j uniform: every pair alike
+        if self.feature_pair_weight is None:  # the score scale, j uniform: every pair alike
             return target, None
-        weight = np.ones(len(feature))  # (r / 2,)
-        if self.feature_scale is not None:
-            weight = weight * self.scale / self.feature_scale[feature]
-        if self.feature_probability is not None:  # back to uniform over the features drawn from
-            weight = weight / (np.count_nonzero(self.feature_probability) * self.feature_probability[feature])
-        return target, torch.as_tensor(weight, dtype=torch.float32, device=device)
+        return target, torch.as_tensor(self.feature_pair_weight[feature], dtype=torch.float32, device=device)
 
     def extra_rows(self, x: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, tuple] | None:
         "This step's filled hybrid rows (r, d) and their context (teacher scores, pair weights), for the batch's training pass (None with their own statistics)."
