@@ -2,6 +2,7 @@
 
 Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own] [--repeats 3]
                                         [--marginal-weight 0] [--marginal-scale score] [--pair-sampling uniform]
+                                        [--features-per-group 10]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
@@ -10,6 +11,7 @@ batch's training pass ('batch', the default) and in a pass of their own ('own', 
 rows than the batch draw each row again. With `--marginal-weight` ν > 0 the hybrid rows come in pairs that differ in
 one feature; `--marginal-scale feature` also times the set-up of each feature's scale, once per epoch here (once per
 fit in training), and `--pair-sampling feature` draws each pair's feature ∝ 1 / its scale (the same set-up).
+`--features-per-group` sets k, the inputs of every group network, in both students.
 Target (issue 11): at most 1.5x.
 """
 import argparse
@@ -32,11 +34,12 @@ def main() -> None:
     parser.add_argument("--marginal-weight", type=float, default=0.0, help="ν, coalition_marginal_weight (default 0)")
     parser.add_argument("--marginal-scale", default="score", choices=["score", "feature"], help="coalition_marginal_scale")
     parser.add_argument("--pair-sampling", default="uniform", choices=["uniform", "feature"], help="coalition_pair_sampling")
+    parser.add_argument("--features-per-group", type=int, default=10, help="k, features each group network reads")
     args = parser.parse_args()
-    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows)
+    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     epoch_seconds()  # warm-up: allocator and kernels
-    print(f"flights, {args.rows:,} training rows, batch {BATCH}; torch threads {torch.get_num_threads()}; "
+    print(f"flights, {args.rows:,} training rows, batch {BATCH}, k = {args.features_per_group}; torch threads {torch.get_num_threads()}; "
           f"medians of {args.repeats} epochs each, plain and coalition in turn")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
         for statistics in args.statistics.split(","):

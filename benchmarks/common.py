@@ -43,12 +43,12 @@ def paired_seconds(baseline, candidate, repeats: int = 3) -> tuple[float, float]
     return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
-def epoch_timer(rows: int):
-    "A function timing one training epoch of the default flights student on `rows` rows with extra loss terms."
+def epoch_timer(rows: int, features_per_group: int = 10):
+    "A function timing one training epoch of the default flights student (k features per group) on `rows` rows with extra loss terms."
     from gbdt2nn.distill import DistillConfig, distill
     from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
     from gbdt2nn.student import GBDT2NN
-    ds, teacher, train, (mean, scale) = flights_setup()
+    ds, teacher, train, (mean, scale) = flights_setup(features_per_group=features_per_group)
     leaves_valid = torch.as_tensor(teacher.leaf_indices(ds.X_valid), dtype=torch.int16)
     embedding, _ = fit_leaf_embedding(teacher, train.leaves, leaves_valid,
                                       EmbeddingConfig(embedding_epochs=1, embedding_min_steps=0), progress=False)

@@ -3,7 +3,7 @@
 Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambdas 0] [--rows 500]
      [--valid-rows 250] [--background 16] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
      [--coalition-statistics own|batch] [--coalition-marginal NU] [--coalition-marginal-scale score|feature]
-     [--coalition-pair-sampling uniform|feature] [--feature-selection gain|cover] [--epochs E]
+     [--coalition-pair-sampling uniform|feature] [--feature-selection gain|cover] [--features-per-group K] [--epochs E]
      [--save-models]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows; --feature-selection says which features each group
@@ -43,7 +43,7 @@ from gbdt2nn.estimators import GBDT2NNClassifier
 from gbdt2nn.io import write_json_atomic, write_text_atomic
 from gbdt2nn.metrics import score
 from gbdt2nn.shapley import teacher_interventional_shap
-from gbdt2nn.teacher import Teacher
+from gbdt2nn.teacher import Teacher, TeacherConfig
 
 
 def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: tuple, valid: tuple) -> dict:
@@ -64,11 +64,11 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics",
         "coalition_marginal_weight", "coalition_marginal_scale", "coalition_pair_sampling", "feature_selection",
-        "student_epochs"]  # what makes one student of the plan (besides its seed)
+        "features_per_group", "student_epochs"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
            "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
-           "feature_selection": "gain", "student_epochs": 8}
+           "feature_selection": "gain", "features_per_group": 10, "student_epochs": 8}
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
@@ -80,13 +80,13 @@ def student_name(lam: float, mu: float, seed: int, start: int = EARLIER["coaliti
                  statistics: str = EARLIER["coalition_statistics"], marginal: float = EARLIER["coalition_marginal_weight"],
                  selection: str = EARLIER["feature_selection"], epochs: int = EARLIER["student_epochs"],
                  marginal_scale: str = EARLIER["coalition_marginal_scale"],
-                 pair_sampling: str = EARLIER["coalition_pair_sampling"]) -> str:
+                 pair_sampling: str = EARLIER["coalition_pair_sampling"], k: int = EARLIER["features_per_group"]) -> str:
     "One student's name: its claim file, and its folder under --out/models when saved."
     return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
             + (f"_rows{rows}" if rows != EARLIER["coalition_rows"] else "") + (f"_{statistics}stats" if statistics != "own" else "")
             + (f"_marginal{marginal:g}" if marginal else "") + ("_relative" if marginal_scale == "feature" else "")
             + ("_sampled" if pair_sampling == "feature" else "")
-            + (f"_{selection}" if selection != "gain" else "")
+            + (f"_{selection}" if selection != "gain" else "") + (f"_k{k}" if k != EARLIER["features_per_group"] else "")
             + (f"_epochs{epochs}" if epochs != EARLIER["student_epochs"] else ""))
 
 
@@ -152,6 +152,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
           "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "teacher")].items()})
     chosen, rule = choose_on_validation(runs, keys, baselines)
     plain = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == "gain")
+                 & (runs.features_per_group == TeacherConfig.features_per_group)
                  & (runs.student_epochs == DistillConfig().student_epochs)]  # the default student
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
     print(f"({', '.join(keys)}) chosen on validation rows: {chosen} ({rule}; agreement alone would choose "
@@ -169,6 +170,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     print(auc_comparison(plain.test_auc.to_numpy(), best.test_auc.to_numpy()))
     recipe = dict(zip(keys, chosen))
     same_recipe = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == recipe["feature_selection"])
+                       & (runs.features_per_group == recipe["features_per_group"])
                        & (runs.student_epochs == recipe["student_epochs"])]  # plain, with the chosen groups and epochs
     if len(same_recipe) and not same_recipe.index.equals(plain.index):
         print("against the plain student with the same groups and epochs:",
@@ -215,6 +217,8 @@ def main() -> None:
     parser.add_argument("--feature-selection", default="gain", choices=["gain", "cover"],
                         help="each group network's features: the k of largest split gain (default), or those with "
                         "every feature the trees split on read by some group")
+    parser.add_argument("--features-per-group", type=int, default=TeacherConfig.features_per_group,
+                        help="k, the features each group network reads (features_per_group; default: the estimators')")
     parser.add_argument("--epochs", type=int, default=DistillConfig().student_epochs,
                         help="student epochs (student_epochs; default: the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
@@ -227,7 +231,7 @@ def main() -> None:
     ds = load_dataset("flights")
     start = time.perf_counter()
     teacher = Teacher.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid, task="binary",
-                          feature_selection=args.feature_selection)
+                          feature_selection=args.feature_selection, features_per_group=args.features_per_group)
     print(f"teacher {teacher}: test AUC {score('binary', ds.y_test, teacher.raw_score(ds.X_test)):.4f} "
           f"({time.perf_counter() - start:.0f} s)", flush=True)
     parts = {"test": (ds.X_test.iloc[: args.rows], ds.y_test.to_numpy()[: args.rows]),
@@ -241,7 +245,7 @@ def main() -> None:
     for lam, mu, seed in plan:
         name = student_name(lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows,
                             args.coalition_statistics, args.coalition_marginal, args.feature_selection, args.epochs,
-                            args.coalition_marginal_scale, args.coalition_pair_sampling)
+                            args.coalition_marginal_scale, args.coalition_pair_sampling, args.features_per_group)
         if not claim(out, name):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
@@ -259,7 +263,7 @@ def main() -> None:
         record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
                   "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
                   "coalition_statistics": args.coalition_statistics, "feature_selection": args.feature_selection,
-                  "coalition_marginal_weight": args.coalition_marginal,
+                  "features_per_group": args.features_per_group, "coalition_marginal_weight": args.coalition_marginal,
                   "coalition_marginal_scale": args.coalition_marginal_scale,
                   "coalition_pair_sampling": args.coalition_pair_sampling, "student_epochs": args.epochs,
                   "train_seconds": time.perf_counter() - start,
@@ -276,7 +280,7 @@ def main() -> None:
     write_text_atomic(out / "runs.csv", runs.to_csv(index=False))
     settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics,
                 args.coalition_marginal, args.coalition_marginal_scale, args.coalition_pair_sampling,
-                args.feature_selection, args.epochs)
+                args.feature_selection, args.features_per_group, args.epochs)
     missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
