@@ -2,7 +2,7 @@
 
 Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own] [--repeats 3]
                                         [--marginal-weight 0] [--marginal-scale score] [--pair-sampling uniform]
-                                        [--features-per-group 10]
+                                        [--features-per-group K]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
@@ -21,6 +21,7 @@ from common import epoch_timer, paired_seconds
 
 from gbdt2nn.coalition import CoalitionConfig, make_coalition_term
 from gbdt2nn.distill import DistillConfig
+from gbdt2nn.teacher import TeacherConfig
 
 BATCH = DistillConfig().student_batch_size  # the batch of the timed epochs (epoch_timer trains with the defaults)
 
@@ -34,7 +35,8 @@ def main() -> None:
     parser.add_argument("--marginal-weight", type=float, default=0.0, help="ν, coalition_marginal_weight (default 0)")
     parser.add_argument("--marginal-scale", default="score", choices=["score", "feature"], help="coalition_marginal_scale")
     parser.add_argument("--pair-sampling", default="uniform", choices=["uniform", "feature"], help="coalition_pair_sampling")
-    parser.add_argument("--features-per-group", type=int, default=10, help="k, features each group network reads")
+    parser.add_argument("--features-per-group", type=int, default=TeacherConfig.features_per_group,
+                        help="k, features each group network reads (default: the estimators')")
     args = parser.parse_args()
     ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()

@@ -44,7 +44,7 @@ def paired_seconds(baseline, candidate, repeats: int = 3) -> tuple[float, float]
 
 
 def epoch_timer(rows: int, features_per_group: int = 10):
-    "A function timing one training epoch of the default flights student (k features per group) on `rows` rows with extra loss terms."
+    "A function timing one training epoch of the default flights student (`features_per_group` inputs per group network) on `rows` rows with extra loss terms."
     from gbdt2nn.distill import DistillConfig, distill
     from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
     from gbdt2nn.student import GBDT2NN

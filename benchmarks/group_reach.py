@@ -52,8 +52,8 @@ def main() -> None:
           f"{teacher_path['spearman_abs'] - baseline['spearman_abs']:+.3f}, top-5 "
           f"{teacher_path['feature_agreement'] - baseline['feature_agreement']:+.3f} above the baseline")
     for k in [int(k) for k in args.ks.split(",")]:
-        regrouped = Teacher(teacher.booster, "binary", len(teacher.groups), k, feature_names=teacher.feature_names,
-                            feature_selection=args.selection)  # the same trees and groups, k features each
+        regrouped = Teacher(teacher.booster, "binary", features_per_group=k, groups=teacher.groups,
+                            feature_names=teacher.feature_names, feature_selection=args.selection)  # k features each
         mask = reach_mask(regrouped)[None]  # (1, G, d)
         within = (by_group * mask).sum(1)  # (n, d) the teacher's values on what each group reads
         out = same - within
