@@ -69,25 +69,26 @@ KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", 
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
            "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
            "feature_selection": "gain", "features_per_group": 10, "student_epochs": 8}
+TEACHER_KEYS = ("feature_selection", "features_per_group")  # settings of the shared teacher; the rest are the student's
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
 MIN_SEEDS = 3  # issue 11: the targets are judged over 3 seeds
 
 
-def student_name(lam: float, mu: float, seed: int, start: int = EARLIER["coalition_start"],
-                 by_group: bool = EARLIER["coalition_by_group"], rows: int = EARLIER["coalition_rows"],
-                 statistics: str = EARLIER["coalition_statistics"], marginal: float = EARLIER["coalition_marginal_weight"],
-                 selection: str = EARLIER["feature_selection"], epochs: int = EARLIER["student_epochs"],
-                 marginal_scale: str = EARLIER["coalition_marginal_scale"],
-                 pair_sampling: str = EARLIER["coalition_pair_sampling"], k: int = EARLIER["features_per_group"]) -> str:
-    "One student's name: its claim file, and its folder under --out/models when saved."
-    return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{start}" if start else "") + ("_bygroup" if by_group else "")
-            + (f"_rows{rows}" if rows != EARLIER["coalition_rows"] else "") + (f"_{statistics}stats" if statistics != "own" else "")
-            + (f"_marginal{marginal:g}" if marginal else "") + ("_relative" if marginal_scale == "feature" else "")
-            + ("_sampled" if pair_sampling == "feature" else "")
-            + (f"_{selection}" if selection != "gain" else "") + (f"_k{k}" if k != EARLIER["features_per_group"] else "")
-            + (f"_epochs{epochs}" if epochs != EARLIER["student_epochs"] else ""))
+def student_name(lam: float, mu: float, seed: int, settings: dict) -> str:
+    "One student's name: its claim file, and its folder under --out/models when saved (`settings`: KEYS[2:] -> value; a setting at its EARLIER value leaves the name alone)."
+    s = {**EARLIER, **settings}
+    return (f"lam{lam:g}_mu{mu:g}_seed{seed}" + (f"_start{s['coalition_start']}" if s["coalition_start"] else "")
+            + ("_bygroup" if s["coalition_by_group"] else "")
+            + (f"_rows{s['coalition_rows']}" if s["coalition_rows"] != EARLIER["coalition_rows"] else "")
+            + (f"_{s['coalition_statistics']}stats" if s["coalition_statistics"] != "own" else "")
+            + (f"_marginal{s['coalition_marginal_weight']:g}" if s["coalition_marginal_weight"] else "")
+            + ("_relative" if s["coalition_marginal_scale"] == "feature" else "")
+            + ("_sampled" if s["coalition_pair_sampling"] == "feature" else "")
+            + (f"_{s['feature_selection']}" if s["feature_selection"] != "gain" else "")
+            + (f"_k{s['features_per_group']}" if s["features_per_group"] != EARLIER["features_per_group"] else "")
+            + (f"_epochs{s['student_epochs']}" if s["student_epochs"] != EARLIER["student_epochs"] else ""))
 
 
 def claim(out: Path, name: str) -> bool:
@@ -240,32 +241,25 @@ def main() -> None:
     references, baselines = teacher_side(teacher, parts, background, ds.X_train.iloc[:2000])
     plan = [(float(lam), float(mu), int(seed)) for lam in args.lambdas.split(",") for mu in args.mus.split(",")
             for seed in args.seeds.split(",")]
+    settings = {"coalition_start": args.coalition_start, "coalition_by_group": args.coalition_by_group,
+                "coalition_rows": args.coalition_rows, "coalition_statistics": args.coalition_statistics,
+                "coalition_marginal_weight": args.coalition_marginal, "coalition_marginal_scale": args.coalition_marginal_scale,
+                "coalition_pair_sampling": args.coalition_pair_sampling, "feature_selection": args.feature_selection,
+                "features_per_group": args.features_per_group, "student_epochs": args.epochs}  # KEYS[2:] of every student
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
-        name = student_name(lam, mu, seed, args.coalition_start, args.coalition_by_group, args.coalition_rows,
-                            args.coalition_statistics, args.coalition_marginal, args.feature_selection, args.epochs,
-                            args.coalition_marginal_scale, args.coalition_pair_sampling, args.features_per_group)
+        name = student_name(lam, mu, seed, settings)
         if not claim(out, name):  # done, or taken by another process (a rerun resumes)
             continue
         start = time.perf_counter()
         model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=mu, progress=False,
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
-                                  coalition_start=args.coalition_start, coalition_by_group=args.coalition_by_group,
-                                  coalition_rows=args.coalition_rows, coalition_statistics=args.coalition_statistics,
-                                  coalition_marginal_weight=args.coalition_marginal, student_epochs=args.epochs,
-                                  coalition_marginal_scale=args.coalition_marginal_scale,
-                                  coalition_pair_sampling=args.coalition_pair_sampling,
-                                  n_jobs=args.n_jobs)
+                                  n_jobs=args.n_jobs, **{k: v for k, v in settings.items() if k not in TEACHER_KEYS})
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         if args.save_models:
             model.save(out / "models" / name)  # to judge it again later (another background) without training
-        record = {"lam": lam, "mu": mu, "seed": seed, "coalition_start": args.coalition_start,
-                  "coalition_by_group": args.coalition_by_group, "coalition_rows": args.coalition_rows,
-                  "coalition_statistics": args.coalition_statistics, "feature_selection": args.feature_selection,
-                  "features_per_group": args.features_per_group, "coalition_marginal_weight": args.coalition_marginal,
-                  "coalition_marginal_scale": args.coalition_marginal_scale,
-                  "coalition_pair_sampling": args.coalition_pair_sampling, "student_epochs": args.epochs,
+        record = {"lam": lam, "mu": mu, "seed": seed, **settings,
                   "train_seconds": time.perf_counter() - start,
                   **judge(model, parts, references, background, (ds.X_test, ds.y_test), (ds.X_valid, ds.y_valid))}
         rows.append(record)
@@ -278,10 +272,7 @@ def main() -> None:
                           for key, value in EARLIER.items()})
     runs = runs.drop_duplicates([*KEYS, "seed"])
     write_text_atomic(out / "runs.csv", runs.to_csv(index=False))
-    settings = (args.coalition_start, args.coalition_by_group, args.coalition_rows, args.coalition_statistics,
-                args.coalition_marginal, args.coalition_marginal_scale, args.coalition_pair_sampling,
-                args.feature_selection, args.features_per_group, args.epochs)
-    missing = [p for p in plan if (*p, *settings) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
+    missing = [p for p in plan if (*p, *(settings[k] for k in KEYS[2:])) not in set(zip(runs.lam, runs.mu, runs.seed, *(runs[k] for k in KEYS[2:])))]
     if missing:
         print(f"{len(missing)} students of the plan are still running elsewhere: {missing}; this summary has the rest")
     chosen = summarize(runs, baselines)
