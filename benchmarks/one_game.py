@@ -4,6 +4,7 @@ Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambda
      [--valid-rows 250] [--background 16] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
      [--coalition-statistics own|batch] [--coalition-marginal NU] [--coalition-marginal-scale score|feature]
      [--coalition-pair-sampling uniform|feature] [--feature-selection gain|cover] [--features-per-group K] [--epochs E]
+     [--hidden-sizes 100,100,100,50] [--rho-floor 0.3]
      [--save-models]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows; --feature-selection says which features each group
@@ -64,12 +65,14 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics",
         "coalition_marginal_weight", "coalition_marginal_scale", "coalition_pair_sampling", "feature_selection",
-        "features_per_group", "student_epochs"]  # what makes one student of the plan (besides its seed)
+        "features_per_group", "student_epochs", "hidden_sizes", "rho_floor"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
            "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
-           "feature_selection": "gain", "features_per_group": 10, "student_epochs": 8}
+           "feature_selection": "gain", "features_per_group": 10, "student_epochs": 8,
+           "hidden_sizes": "100,100,100,50", "rho_floor": 0.3}
 TEACHER_KEYS = ("feature_selection", "features_per_group")  # settings of the shared teacher; the rest are the student's
+PLAIN_KEYS = (*TEACHER_KEYS, "student_epochs", "hidden_sizes", "rho_floor")  # settings that shape a plain student too
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
@@ -88,7 +91,9 @@ def student_name(lam: float, mu: float, seed: int, settings: dict) -> str:
             + ("_sampled" if s["coalition_pair_sampling"] == "feature" else "")
             + (f"_{s['feature_selection']}" if s["feature_selection"] != "gain" else "")
             + (f"_k{s['features_per_group']}" if s["features_per_group"] != EARLIER["features_per_group"] else "")
-            + (f"_epochs{s['student_epochs']}" if s["student_epochs"] != EARLIER["student_epochs"] else ""))
+            + (f"_epochs{s['student_epochs']}" if s["student_epochs"] != EARLIER["student_epochs"] else "")
+            + (f"_h{s['hidden_sizes'].replace(',', '-')}" if s["hidden_sizes"] != EARLIER["hidden_sizes"] else "")
+            + (f"_rho{s['rho_floor']:g}" if s["rho_floor"] != EARLIER["rho_floor"] else ""))
 
 
 def claim(out: Path, name: str) -> bool:
@@ -134,6 +139,14 @@ def choose_on_validation(runs: pd.DataFrame, keys: list[str], baselines: dict) -
     return plain_values(means.valid_same_r2_all.idxmax()), "the highest validation same-game R² (no setting reaches the target)"
 
 
+def plain_students(runs: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    "The runs of plain students (λ = μ = 0) with `settings`' values of PLAIN_KEYS."
+    same = (runs.lam == 0) & (runs.mu == 0)
+    for key in PLAIN_KEYS:
+        same &= runs[key] == settings[key]
+    return runs[same]
+
+
 def plain_values(setting: tuple) -> tuple:
     "A setting (a groupby key) with numpy scalars as plain Python values, for printing and JSON."
     return tuple(value.item() if hasattr(value, "item") else value for value in setting)
@@ -152,9 +165,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     print("the teacher's own same-game values against path TreeSHAP, what a student that matched the teacher exactly "
           "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "teacher")].items()})
     chosen, rule = choose_on_validation(runs, keys, baselines)
-    plain = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == "gain")
-                 & (runs.features_per_group == TeacherConfig.features_per_group)
-                 & (runs.student_epochs == DistillConfig().student_epochs)]  # the default student
+    plain = plain_students(runs, EARLIER)  # the default student
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
     print(f"({', '.join(keys)}) chosen on validation rows: {chosen} ({rule}; agreement alone would choose "
           f"{plain_values(runs.groupby(keys)['valid_same_r2_all'].mean().idxmax())})")
@@ -170,11 +181,9 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
             print(f"{game} game, {metric}: {gain:+.3f} above the row-invariant baseline (target +{GAIN_TARGET}{own})")
     print(auc_comparison(plain.test_auc.to_numpy(), best.test_auc.to_numpy()))
     recipe = dict(zip(keys, chosen))
-    same_recipe = runs[(runs.lam == 0) & (runs.mu == 0) & (runs.feature_selection == recipe["feature_selection"])
-                       & (runs.features_per_group == recipe["features_per_group"])
-                       & (runs.student_epochs == recipe["student_epochs"])]  # plain, with the chosen groups and epochs
+    same_recipe = plain_students(runs, recipe)
     if len(same_recipe) and not same_recipe.index.equals(plain.index):
-        print("against the plain student with the same groups and epochs:",
+        print(f"against the plain student with the same {', '.join(PLAIN_KEYS)}:",
               auc_comparison(same_recipe.test_auc.to_numpy(), best.test_auc.to_numpy()))
     return recipe
 
@@ -222,6 +231,11 @@ def main() -> None:
                         help="k, the features each group network reads (features_per_group; default: the estimators')")
     parser.add_argument("--epochs", type=int, default=DistillConfig().student_epochs,
                         help="student epochs (student_epochs; default: the estimators')")
+    parser.add_argument("--hidden-sizes", default=",".join(map(str, DistillConfig().hidden_sizes)),
+                        help="units of each hidden layer of every group network, comma-separated (hidden_sizes; "
+                        "default: the estimators')")
+    parser.add_argument("--rho-floor", type=float, default=DistillConfig().rho_floor,
+                        help="the embedding loss's weight once its decay ends (rho_floor; default: the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
@@ -245,7 +259,10 @@ def main() -> None:
                 "coalition_rows": args.coalition_rows, "coalition_statistics": args.coalition_statistics,
                 "coalition_marginal_weight": args.coalition_marginal, "coalition_marginal_scale": args.coalition_marginal_scale,
                 "coalition_pair_sampling": args.coalition_pair_sampling, "feature_selection": args.feature_selection,
-                "features_per_group": args.features_per_group, "student_epochs": args.epochs}  # KEYS[2:] of every student
+                "features_per_group": args.features_per_group, "student_epochs": args.epochs,
+                "hidden_sizes": args.hidden_sizes, "rho_floor": args.rho_floor}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
+    student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS},
+                        "hidden_sizes": tuple(int(units) for units in args.hidden_sizes.split(","))}  # the estimator's
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
@@ -255,7 +272,7 @@ def main() -> None:
         start = time.perf_counter()
         model = GBDT2NNClassifier(teacher=teacher, seed=seed, coalition_weight=mu, progress=False,
                                   explanation_weight=lam, explanation_by_group=True, explanation_rows=20_000,
-                                  n_jobs=args.n_jobs, **{k: v for k, v in settings.items() if k not in TEACHER_KEYS})
+                                  n_jobs=args.n_jobs, **student_settings)
         model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
         if args.save_models:
             model.save(out / "models" / name)  # to judge it again later (another background) without training

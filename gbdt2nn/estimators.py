@@ -258,6 +258,8 @@ class GBDT2NNBase(BaseEstimator):
         student_lr_schedule: str = DistillConfig.student_lr_schedule, student_lr_final: float = DistillConfig.student_lr_final,
         student_weight_decay: float = DistillConfig.student_weight_decay,
         student_patience: int | None = DistillConfig.student_patience, precision: str = DistillConfig.precision,
+        rho_base: float = DistillConfig.rho_base, rho_floor: float = DistillConfig.rho_floor,
+        rho_every: int = DistillConfig.rho_every,
         explanation_weight: float = ExplanationConfig.explanation_weight,
         explanation_method: str = ExplanationConfig.explanation_method,
         explanation_loss: str = ExplanationConfig.explanation_loss,
@@ -286,6 +288,7 @@ class GBDT2NNBase(BaseEstimator):
         self.student_min_steps, self.student_batch_size, self.student_lr = student_min_steps, student_batch_size, student_lr
         self.student_lr_schedule, self.student_lr_final = student_lr_schedule, student_lr_final
         self.student_weight_decay, self.student_patience, self.precision = student_weight_decay, student_patience, precision
+        self.rho_base, self.rho_floor, self.rho_every = rho_base, rho_floor, rho_every
         self.explanation_weight, self.explanation_method = explanation_weight, explanation_method
         self.explanation_loss, self.explanation_by_group = explanation_loss, explanation_by_group
         self.explanation_rows, self.explanation_steps, self.explanation_warmup = explanation_rows, explanation_steps, explanation_warmup
