@@ -73,6 +73,9 @@ EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 
            "hidden_sizes": "100,100,100,50", "rho_floor": 0.3}
 TEACHER_KEYS = ("feature_selection", "features_per_group")  # settings of the shared teacher; the rest are the student's
 PLAIN_KEYS = (*TEACHER_KEYS, "student_epochs", "hidden_sizes", "rho_floor")  # settings that shape a plain student too
+DEFAULTS = {"feature_selection": TeacherConfig.feature_selection, "features_per_group": TeacherConfig.features_per_group,
+            "student_epochs": DistillConfig.student_epochs, "hidden_sizes": ",".join(map(str, DistillConfig.hidden_sizes)),
+            "rho_floor": DistillConfig.rho_floor}  # the estimators' own values of PLAIN_KEYS: the default plain student
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
@@ -165,7 +168,7 @@ def summarize(runs: pd.DataFrame, baselines: dict) -> dict:
     print("the teacher's own same-game values against path TreeSHAP, what a student that matched the teacher exactly "
           "in this game would score there (test rows):", {k: round(v, 4) for k, v in baselines[("test", "teacher")].items()})
     chosen, rule = choose_on_validation(runs, keys, baselines)
-    plain = plain_students(runs, EARLIER)  # the default student
+    plain = plain_students(runs, DEFAULTS)  # the default student
     best = runs[(runs[keys] == pd.Series(chosen, index=keys)).all(axis=1)]
     print(f"({', '.join(keys)}) chosen on validation rows: {chosen} ({rule}; agreement alone would choose "
           f"{plain_values(runs.groupby(keys)['valid_same_r2_all'].mean().idxmax())})")
@@ -231,16 +234,17 @@ def main() -> None:
                         help="k, the features each group network reads (features_per_group; default: the estimators')")
     parser.add_argument("--epochs", type=int, default=DistillConfig().student_epochs,
                         help="student epochs (student_epochs; default: the estimators')")
-    parser.add_argument("--hidden-sizes", default=",".join(map(str, DistillConfig().hidden_sizes)),
+    parser.add_argument("--hidden-sizes", default=DEFAULTS["hidden_sizes"],
                         help="units of each hidden layer of every group network, comma-separated (hidden_sizes; "
                         "default: the estimators')")
-    parser.add_argument("--rho-floor", type=float, default=DistillConfig().rho_floor,
+    parser.add_argument("--rho-floor", type=float, default=DEFAULTS["rho_floor"],
                         help="the embedding loss's weight once its decay ends (rho_floor; default: the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
                         "join the summary (runs split across processes)")
     args = parser.parse_args()
+    hidden_sizes = tuple(int(units) for units in args.hidden_sizes.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ds = load_dataset("flights")
@@ -260,9 +264,8 @@ def main() -> None:
                 "coalition_marginal_weight": args.coalition_marginal, "coalition_marginal_scale": args.coalition_marginal_scale,
                 "coalition_pair_sampling": args.coalition_pair_sampling, "feature_selection": args.feature_selection,
                 "features_per_group": args.features_per_group, "student_epochs": args.epochs,
-                "hidden_sizes": args.hidden_sizes, "rho_floor": args.rho_floor}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
-    student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS},
-                        "hidden_sizes": tuple(int(units) for units in args.hidden_sizes.split(","))}  # the estimator's
+                "hidden_sizes": ",".join(map(str, hidden_sizes)), "rho_floor": args.rho_floor}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
+    student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS}, "hidden_sizes": hidden_sizes}  # the estimator's
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
