@@ -228,12 +228,12 @@ def main() -> None:
     parser.add_argument("--coalition-pair-sampling", default="uniform", choices=["uniform", "feature"],
                         help="how a pair's feature is drawn: uniformly (default), or ∝ 1 / its mean squared marginal "
                         "contribution, weighted back (coalition_pair_sampling)")
-    parser.add_argument("--feature-selection", default="gain", choices=["gain", "cover"],
+    parser.add_argument("--feature-selection", default=DEFAULTS["feature_selection"], choices=["gain", "cover"],
                         help="each group network's features: the k of largest split gain (default), or those with "
                         "every feature the trees split on read by some group")
-    parser.add_argument("--features-per-group", type=int, default=TeacherConfig.features_per_group,
+    parser.add_argument("--features-per-group", type=int, default=DEFAULTS["features_per_group"],
                         help="k, the features each group network reads (features_per_group; default: the estimators')")
-    parser.add_argument("--epochs", type=int, default=DistillConfig().student_epochs,
+    parser.add_argument("--epochs", type=int, default=DEFAULTS["student_epochs"],
                         help="student epochs (student_epochs; default: the estimators')")
     parser.add_argument("--hidden-sizes", default=DEFAULTS["hidden_sizes"],
                         help="units of each hidden layer of every group network, comma-separated (hidden_sizes; "
