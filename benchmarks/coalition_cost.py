@@ -17,7 +17,7 @@ Target (issue 11): at most 1.5x.
 import argparse
 
 import torch
-from common import epoch_timer, paired_seconds
+from common import epoch_timer, layer_sizes, paired_seconds
 
 from gbdt2nn.coalition import CoalitionConfig, make_coalition_term
 from gbdt2nn.distill import DistillConfig
@@ -37,14 +37,13 @@ def main() -> None:
     parser.add_argument("--pair-sampling", default="uniform", choices=["uniform", "feature"], help="coalition_pair_sampling")
     parser.add_argument("--features-per-group", type=int, default=TeacherConfig.features_per_group,
                         help="k, features each group network reads (default: the estimators')")
-    parser.add_argument("--hidden-sizes", default=",".join(map(str, DistillConfig().hidden_sizes)),
+    parser.add_argument("--hidden-sizes", type=layer_sizes, default=DistillConfig.hidden_sizes,
                         help="units of each hidden layer of every group network, comma-separated (default: the estimators')")
     args = parser.parse_args()
-    hidden_sizes = tuple(int(units) for units in args.hidden_sizes.split(","))
-    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group, hidden_sizes)
+    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group, args.hidden_sizes)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     epoch_seconds()  # warm-up: allocator and kernels
-    print(f"flights, {args.rows:,} training rows, batch {BATCH}, k = {args.features_per_group}, layers {args.hidden_sizes}; torch threads {torch.get_num_threads()}; "
+    print(f"flights, {args.rows:,} training rows, batch {BATCH}, k = {args.features_per_group}, layers {'-'.join(map(str, args.hidden_sizes))}; torch threads {torch.get_num_threads()}; "
           f"medians of {args.repeats} epochs each, plain and coalition in turn")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
         for statistics in args.statistics.split(","):

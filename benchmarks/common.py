@@ -22,6 +22,11 @@ def flights_setup(n_groups: int = 20, features_per_group: int = 10):
     return ds, teacher, train, (mean, scale)
 
 
+def layer_sizes(text: str) -> tuple[int, ...]:
+    "Hidden layer sizes from a command line's comma-separated text ('100,100,100,50'), as argparse's `type`."
+    return tuple(int(units) for units in text.split(","))
+
+
 def game_background(X_train, size: int):
     "The background rows of the one-game benchmarks: a sample of `size` training rows, seeded 0, the same in every script."
     return X_train.sample(size, random_state=0)

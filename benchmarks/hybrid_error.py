@@ -14,16 +14,9 @@ import argparse
 import numpy as np
 import pandas as pd
 
+from gbdt2nn.coalition import shapley_coalitions
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
-
-
-def hybrid_rows(X: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    "(n, d) rows with X's values on a Shapley-drawn coalition of features and `background`'s elsewhere."
-    n, d = X.shape
-    size = rng.integers(0, d + 1, n)  # coalition size, uniform on 0..d
-    rank = np.argsort(rng.random((n, d)), axis=1).argsort(axis=1)  # a uniform random order of the features per row
-    return np.where(rank < size[:, None], X, background)
 
 
 def main() -> None:
@@ -37,13 +30,14 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     X = ds.X_valid.iloc[: args.rows]
     background = ds.X_train.to_numpy()[rng.integers(0, len(ds.X_train), len(X))]
-    hybrid = pd.DataFrame(hybrid_rows(X.to_numpy(), background, rng), columns=X.columns)
+    coalitions = shapley_coalitions(len(X), X.shape[1], rng)  # (n, d) the coalition term's draw
+    hybrid = pd.DataFrame(np.where(coalitions, X.to_numpy(), background), columns=X.columns)
     teacher_raw = model.teacher_.raw_score(hybrid)
     variance = model.teacher_.raw_score(ds.X_train.iloc[: args.rows]).var()
     error = (model.raw_score(hybrid) - teacher_raw) ** 2 / variance  # (n,) squared error over the teacher's variance
-    real = np.mean((model.raw_score(X) - model.teacher_.raw_score(X)) ** 2) / variance
+    valid_raw, sd = model.teacher_.raw_score(X), np.sqrt(variance)  # (n,) the teacher on the real rows
+    real = np.mean((model.raw_score(X) - valid_raw) ** 2) / variance
     print(f"{len(X):,} hybrid rows: squared error {error.mean():.3f} of the teacher's variance (real validation rows: {real:.3f})")
-    valid_raw, sd = model.teacher_.raw_score(X), np.sqrt(variance)
     for name in X.columns:
         missing = hybrid[name].isna().to_numpy()
         if not missing.any():

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from common import game_background
+from common import game_background, layer_sizes
 
 from gbdt2nn.agreement import HEADLINE_METRICS, fidelity, global_importance_baseline, headline
 from gbdt2nn.data import load_dataset
@@ -235,7 +235,7 @@ def main() -> None:
                         help="k, the features each group network reads (features_per_group; default: the estimators')")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["student_epochs"],
                         help="student epochs (student_epochs; default: the estimators')")
-    parser.add_argument("--hidden-sizes", default=DEFAULTS["hidden_sizes"],
+    parser.add_argument("--hidden-sizes", type=layer_sizes, default=DistillConfig.hidden_sizes,
                         help="units of each hidden layer of every group network, comma-separated (hidden_sizes; "
                         "default: the estimators')")
     parser.add_argument("--rho-floor", type=float, default=DEFAULTS["rho_floor"],
@@ -246,7 +246,6 @@ def main() -> None:
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
                         "join the summary (runs split across processes)")
     args = parser.parse_args()
-    hidden_sizes = tuple(int(units) for units in args.hidden_sizes.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ds = load_dataset("flights")
@@ -266,9 +265,9 @@ def main() -> None:
                 "coalition_marginal_weight": args.coalition_marginal, "coalition_marginal_scale": args.coalition_marginal_scale,
                 "coalition_pair_sampling": args.coalition_pair_sampling, "feature_selection": args.feature_selection,
                 "features_per_group": args.features_per_group, "student_epochs": args.epochs,
-                "hidden_sizes": ",".join(map(str, hidden_sizes)), "rho_floor": args.rho_floor,
+                "hidden_sizes": ",".join(map(str, args.hidden_sizes)), "rho_floor": args.rho_floor,
                 "batch_norm": not args.no_batch_norm}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
-    student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS}, "hidden_sizes": hidden_sizes}  # the estimator's
+    student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS}, "hidden_sizes": args.hidden_sizes}  # the estimator's
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []
     for lam, mu, seed in plan:
