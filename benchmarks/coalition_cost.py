@@ -2,7 +2,7 @@
 
 Run: python benchmarks/coalition_cost.py [--rows 30000] [--hybrid-rows 64,128,256,512] [--statistics batch,own] [--repeats 3]
                                         [--marginal-weight 0] [--marginal-scale score] [--pair-sampling uniform]
-                                        [--features-per-group K] [--hidden-sizes 100,100,100,50]
+                                        [--features-per-group K] [--hidden-sizes 100,100,100,50] [--input-bins B]
 Trains one epoch of the default flights student (20 groups, 100-100-100-50 unless told, batch 512) on the same rows
 without and with the coalition term (hybrid rows scored by LightGBM on the fly, student forward and backward
 on them), in one process, plain and coalition epochs in turn `--repeats` times, and prints the ratio of their
@@ -11,7 +11,8 @@ batch's training pass ('batch', the default) and in a pass of their own ('own', 
 rows than the batch draw each row again. With `--marginal-weight` ν > 0 the hybrid rows come in pairs that differ in
 one feature; `--marginal-scale feature` also times the set-up of each feature's scale, once per epoch here (once per
 fit in training), and `--pair-sampling feature` draws each pair's feature ∝ 1 / its scale (the same set-up).
-`--features-per-group` sets k, the inputs of every group network, and `--hidden-sizes` its layers, in both students.
+`--features-per-group` sets k, the inputs of every group network, `--hidden-sizes` its layers and `--input-bins` the
+bins each input is encoded on, in both students.
 Target (issue 11): at most 1.5x.
 """
 import argparse
@@ -39,11 +40,13 @@ def main() -> None:
                         help="k, features each group network reads (default: the estimators')")
     parser.add_argument("--hidden-sizes", type=layer_sizes, default=DistillConfig.hidden_sizes,
                         help="units of each hidden layer of every group network, comma-separated (default: the estimators')")
+    parser.add_argument("--input-bins", type=int, default=DistillConfig.input_bins,
+                        help="bins each input is encoded on, between the teacher's thresholds (default: the estimators')")
     args = parser.parse_args()
-    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group, args.hidden_sizes)
+    ds, teacher, subset, epoch_seconds = epoch_timer(args.rows, args.features_per_group, args.hidden_sizes, args.input_bins)
     X_rows = ds.X_train.iloc[: args.rows].to_numpy()
     epoch_seconds()  # warm-up: allocator and kernels
-    print(f"flights, {args.rows:,} training rows, batch {BATCH}, k = {args.features_per_group}, layers {'-'.join(map(str, args.hidden_sizes))}; torch threads {torch.get_num_threads()}; "
+    print(f"flights, {args.rows:,} training rows, batch {BATCH}, k = {args.features_per_group}, layers {'-'.join(map(str, args.hidden_sizes))}, {args.input_bins} input bins; torch threads {torch.get_num_threads()}; "
           f"medians of {args.repeats} epochs each, plain and coalition in turn")
     for rows in [int(r) for r in args.hybrid_rows.split(",")]:
         for statistics in args.statistics.split(","):

@@ -48,8 +48,8 @@ def paired_seconds(baseline, candidate, repeats: int = 3) -> tuple[float, float]
     return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
-def epoch_timer(rows: int, features_per_group: int = 10, hidden_sizes: tuple = (100, 100, 100, 50)):
-    "A function timing one training epoch of the default flights student (`features_per_group` inputs per group network, `hidden_sizes` units per layer) on `rows` rows with extra loss terms."
+def epoch_timer(rows: int, features_per_group: int = 10, hidden_sizes: tuple = (100, 100, 100, 50), input_bins: int = 0):
+    "A function timing one training epoch of the default flights student (`features_per_group` inputs per group network, `hidden_sizes` units per layer, `input_bins` bins per input) on `rows` rows with extra loss terms."
     from gbdt2nn.distill import DistillConfig, distill
     from gbdt2nn.embedding import EmbeddingConfig, fit_leaf_embedding
     from gbdt2nn.student import GBDT2NN
@@ -62,7 +62,8 @@ def epoch_timer(rows: int, features_per_group: int = 10, hidden_sizes: tuple = (
     def epoch_seconds(make_terms=None) -> float:
         "Seconds of one epoch; make_terms(student) gives the extra loss terms (None: plain)."
         student = GBDT2NN(teacher.group_features, teacher.n_features, hidden_sizes, 20, True, mean, scale,
-                          embedding.head_weight, embedding.head_bias, seed=0)
+                          embedding.head_weight, embedding.head_bias, seed=0, input_bins=input_bins,
+                          cut_points=teacher.bin_edges(input_bins))
         terms = [] if make_terms is None else make_terms(student)
         history = distill(student, embedding, subset, train.x[-2000:], train.y[-2000:].numpy(), "binary",
                           DistillConfig(student_epochs=1, student_min_steps=0), terms, progress=False)

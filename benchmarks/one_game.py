@@ -4,7 +4,7 @@ Run: python benchmarks/one_game.py [--seeds 0,1,2] [--mus 0,0.1,0.3,1] [--lambda
      [--valid-rows 250] [--background 16] [--coalition-start E] [--coalition-by-group] [--coalition-rows R]
      [--coalition-statistics own|batch] [--coalition-marginal NU] [--coalition-marginal-scale score|feature]
      [--coalition-pair-sampling uniform|feature] [--feature-selection gain|cover] [--features-per-group K] [--epochs E]
-     [--hidden-sizes 100,100,100,50] [--rho-floor 0.3] [--no-batch-norm]
+     [--hidden-sizes 100,100,100,50] [--rho-floor 0.3] [--no-batch-norm] [--input-bins B]
      [--save-models]
      [--out results/one_game] [--include OTHER_OUT ...]
 One teacher (the estimators' default recipe, all training rows; --feature-selection says which features each group
@@ -65,17 +65,18 @@ def judge(model, parts: dict, references: dict, background: pd.DataFrame, test: 
 
 KEYS = ["lam", "mu", "coalition_start", "coalition_by_group", "coalition_rows", "coalition_statistics",
         "coalition_marginal_weight", "coalition_marginal_scale", "coalition_pair_sampling", "feature_selection",
-        "features_per_group", "student_epochs", "hidden_sizes", "rho_floor", "batch_norm"]  # what makes one student of the plan (besides its seed)
+        "features_per_group", "student_epochs", "hidden_sizes", "rho_floor", "batch_norm", "input_bins"]  # what makes one student of the plan (besides its seed)
 # the settings of runs written before each setting had its column (and whose claim names leave it out)
 EARLIER = {"coalition_start": 0, "coalition_by_group": False, "coalition_rows": 256, "coalition_statistics": "own",
            "coalition_marginal_weight": 0.0, "coalition_marginal_scale": "score", "coalition_pair_sampling": "uniform",
            "feature_selection": "gain", "features_per_group": 10, "student_epochs": 8,
-           "hidden_sizes": "100,100,100,50", "rho_floor": 0.3, "batch_norm": True}
+           "hidden_sizes": "100,100,100,50", "rho_floor": 0.3, "batch_norm": True, "input_bins": 0}
 TEACHER_KEYS = ("feature_selection", "features_per_group")  # settings of the shared teacher; the rest are the student's
-PLAIN_KEYS = (*TEACHER_KEYS, "student_epochs", "hidden_sizes", "rho_floor", "batch_norm")  # settings that shape a plain student too
+PLAIN_KEYS = (*TEACHER_KEYS, "student_epochs", "hidden_sizes", "rho_floor", "batch_norm", "input_bins")  # settings that shape a plain student too
 DEFAULTS = {"feature_selection": TeacherConfig.feature_selection, "features_per_group": TeacherConfig.features_per_group,
             "student_epochs": DistillConfig.student_epochs, "hidden_sizes": ",".join(map(str, DistillConfig.hidden_sizes)),
-            "rho_floor": DistillConfig.rho_floor, "batch_norm": DistillConfig.batch_norm}  # the estimators' own values of PLAIN_KEYS: the default plain student
+            "rho_floor": DistillConfig.rho_floor, "batch_norm": DistillConfig.batch_norm,
+            "input_bins": DistillConfig.input_bins}  # the estimators' own values of PLAIN_KEYS: the default plain student
 R2_TARGET = 0.9  # issue 11: same-game R² of the chosen setting
 PATH_R2_TARGET = 0.8  # issue 11: R² against path TreeSHAP
 GAIN_TARGET = 0.1  # issue 11: Spearman |φ| and top-5 agreement above each game's row-invariant baseline
@@ -97,7 +98,8 @@ def student_name(lam: float, mu: float, seed: int, settings: dict) -> str:
             + (f"_epochs{s['student_epochs']}" if s["student_epochs"] != EARLIER["student_epochs"] else "")
             + (f"_h{s['hidden_sizes'].replace(',', '-')}" if s["hidden_sizes"] != EARLIER["hidden_sizes"] else "")
             + (f"_rho{s['rho_floor']:g}" if s["rho_floor"] != EARLIER["rho_floor"] else "")
-            + ("_nobn" if not s["batch_norm"] else ""))
+            + ("_nobn" if not s["batch_norm"] else "")
+            + (f"_bins{s['input_bins']}" if s["input_bins"] else ""))
 
 
 def claim(out: Path, name: str) -> bool:
@@ -241,6 +243,9 @@ def main() -> None:
     parser.add_argument("--rho-floor", type=float, default=DEFAULTS["rho_floor"],
                         help="the embedding loss's weight once its decay ends (rho_floor; default: the estimators')")
     parser.add_argument("--no-batch-norm", action="store_true", help="group networks without BatchNorm (batch_norm=False)")
+    parser.add_argument("--input-bins", type=int, default=DEFAULTS["input_bins"],
+                        help="each input also encoded on up to this many bins between the teacher's thresholds "
+                        "(input_bins; default: the estimators')")
     parser.add_argument("--save-models", action="store_true", help="save each student into --out/models/<name>")
     parser.add_argument("--out", default="results/one_game")
     parser.add_argument("--include", nargs="*", default=[], help="other --out folders of this benchmark whose runs "
@@ -266,7 +271,7 @@ def main() -> None:
                 "coalition_pair_sampling": args.coalition_pair_sampling, "feature_selection": args.feature_selection,
                 "features_per_group": args.features_per_group, "student_epochs": args.epochs,
                 "hidden_sizes": ",".join(map(str, args.hidden_sizes)), "rho_floor": args.rho_floor,
-                "batch_norm": not args.no_batch_norm}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
+                "batch_norm": not args.no_batch_norm, "input_bins": args.input_bins}  # KEYS[2:] of every student (hidden_sizes as text: one CSV cell)
     student_settings = {**{k: v for k, v in settings.items() if k not in TEACHER_KEYS}, "hidden_sizes": args.hidden_sizes}  # the estimator's
     runs_file = out / f"runs_{os.getpid()}.csv"  # one file per process: several processes can share --out
     rows = []

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .metrics import predict_raw
-from .student import GBDT2NN, scatter_slots, slot_scale
+from .student import GBDT2NN, scatter_slots, slot_scale, unit_ramp
 
 # %% auto #0
 __all__ = ['METHODS', 'slot_gradients', 'path_attributions', 'midpoints', 'deeplift_rescale', 'AttributionMethod',
@@ -66,17 +66,24 @@ def midpoints(n_steps: int) -> torch.Tensor:
 
 # %% ../nbs/10_attribution.ipynb #2c885ac0
 def deeplift_rescale(model: GBDT2NN, baseline: torch.Tensor) -> Callable:
-    "The rescale rule against one baseline (1, d), as an activation(layer, pre_activation) for `slot_gradients`."
-    reference = []
+    "The rescale rule against one baseline (1, d), as an activation(layer, pre_activation) for `slot_gradients`; layer −1 is the input encoding's bin ramps."
+    reference = {}
+
+    def record(i: int, z: torch.Tensor) -> torch.Tensor:
+        reference[i] = z.clone()
+        return unit_ramp(z) if i < 0 else torch.relu(z)
+
     with torch.no_grad():
-        model.hidden_from_inputs(model.group_inputs(baseline), lambda i, z: reference.append(z.clone()) or torch.relu(z))
+        model.hidden_from_inputs(model.group_inputs(baseline), record)
 
     def rescale(i: int, z: torch.Tensor) -> torch.Tensor:
+        f = unit_ramp if i < 0 else torch.relu
         z_b = reference[i]
         dz = z - z_b
         close = dz.abs() <= 1e-6
-        slope = torch.where(close, (z > 0).to(z.dtype), (torch.relu(z) - torch.relu(z_b)) / dz.where(~close, 1.0))
-        return torch.relu(z_b) + slope.detach() * dz
+        local = (z > 0) & (z < 1) if i < 0 else z > 0  # the derivative where z barely moves
+        slope = torch.where(close, local.to(z.dtype), (f(z) - f(z_b)) / dz.where(~close, 1.0))
+        return f(z_b) + slope.detach() * dz
     return rescale
 
 # %% ../nbs/10_attribution.ipynb #dd626b2f

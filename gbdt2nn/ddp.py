@@ -320,7 +320,8 @@ def fit_student_on_workers(
                                                   embedding_config, buffer_rows, device, progress)[0]
     student = GBDT2NN(teacher.group_features, teacher.n_features, distill_config.hidden_sizes, embedding_config.embedding_dim,
                       distill_config.batch_norm, mean, scale, embedding.head_weight, embedding.head_bias,
-                      seed=distill_config.seed, n_outputs=teacher.n_outputs)
+                      seed=distill_config.seed, n_outputs=teacher.n_outputs, input_bins=distill_config.input_bins,
+                      cut_points=teacher.bin_edges(distill_config.input_bins))
     student, history = run_on_workers(client, distill_rank, world, student, embedding, train, valid, columns, teacher.task,
                                       distill_config, label_variance, buffer_rows, device, progress)[0]
     background = client.submit(background_rows, train, columns, background_size, distill_config.seed, pure=False).result()

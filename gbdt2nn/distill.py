@@ -35,6 +35,7 @@ class DistillConfig(Settings):
     "Settings of the student network and its training."
     hidden_sizes: tuple = setting((100, 100, 100, 50), LayerSizes(), "units of each hidden layer of every group network")
     batch_norm: bool = setting(True, BOOLEAN, "BatchNorm between layers, as in DeepGBM")
+    input_bins: int = setting(0, Interval(int, 0), "each input also encoded piecewise-linearly on up to this many bins between the teacher's thresholds (0: the input alone)")
     student_epochs: int = setting(8, Interval(int, 1), "passes over the training rows (at least)")
     student_batch_size: int = setting(512, Interval(int, 2), "rows per optimizer step")
     student_min_steps: int = setting(2000, Interval(int, 0), "at least this many optimizer steps (0: exactly the epochs)")

@@ -108,7 +108,8 @@ def fit_student(
     mean, scale = feature_stats(X.to_numpy(np.float64))
     student = GBDT2NN(teacher.group_features, teacher.n_features, distill_config.hidden_sizes,
                       embedding_config.embedding_dim, distill_config.batch_norm, mean, scale, embedding.head_weight,
-                      embedding.head_bias, seed=distill_config.seed, n_outputs=teacher.n_outputs)
+                      embedding.head_bias, seed=distill_config.seed, n_outputs=teacher.n_outputs,
+                      input_bins=distill_config.input_bins, cut_points=teacher.bin_edges(distill_config.input_bins))
     train = TrainingData(feature_tensor(X.to_numpy(np.float64), mean), torch.as_tensor(y, dtype=torch.float32), leaves)
     generator = torch.Generator().manual_seed(distill_config.seed)
     rows = torch.randperm(len(X), generator=generator)[: configs["FitConfig"].background_size]
@@ -216,7 +217,8 @@ def _estimator_from_files(cls, folder: Path, config: dict):
     student = config["student"]
     model.student_ = GBDT2NN([np.array(f, dtype=np.int64) for f in student["group_features"]], student["n_features"],
                              student["hidden_sizes"], student["embedding_dim"], student["batch_norm"],
-                             n_outputs=student.get("n_outputs", 1))  # folders saved before multiclass have one output
+                             n_outputs=student.get("n_outputs", 1),  # folders saved before multiclass have one output
+                             input_bins=student.get("input_bins", 0))  # and those saved before input bins none
     try:
         model.embedding_.load_state_dict(tensors["embedding"])
         model.student_.load_state_dict(tensors["student"])
@@ -253,6 +255,7 @@ class GBDT2NNBase(BaseEstimator):
         embedding_batch_size: int = EmbeddingConfig.embedding_batch_size, embedding_lr: float = EmbeddingConfig.embedding_lr,
         embedding_min_steps: int = EmbeddingConfig.embedding_min_steps,
         hidden_sizes: tuple = DistillConfig.hidden_sizes, batch_norm: bool = DistillConfig.batch_norm,
+        input_bins: int = DistillConfig.input_bins,
         student_epochs: int = DistillConfig.student_epochs, student_min_steps: int = DistillConfig.student_min_steps,
         student_batch_size: int = DistillConfig.student_batch_size, student_lr: float = DistillConfig.student_lr,
         student_lr_schedule: str = DistillConfig.student_lr_schedule, student_lr_final: float = DistillConfig.student_lr_final,
@@ -285,6 +288,7 @@ class GBDT2NNBase(BaseEstimator):
         self.embedding_dim, self.embedding_epochs, self.embedding_batch_size = embedding_dim, embedding_epochs, embedding_batch_size
         self.embedding_lr, self.embedding_min_steps = embedding_lr, embedding_min_steps
         self.hidden_sizes, self.batch_norm, self.student_epochs = hidden_sizes, batch_norm, student_epochs
+        self.input_bins = input_bins
         self.student_min_steps, self.student_batch_size, self.student_lr = student_min_steps, student_batch_size, student_lr
         self.student_lr_schedule, self.student_lr_final = student_lr_schedule, student_lr_final
         self.student_weight_decay, self.student_patience, self.precision = student_weight_decay, student_patience, precision

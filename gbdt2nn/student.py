@@ -15,9 +15,9 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['feature_tensor', 'feature_stats', 'feature_slots', 'LeadingRowsBatchNorm', 'batch_norm_from_rows', 'GBDT2NN',
-           'class_student', 'slot_values', 'slot_scale', 'slot_mask', 'scatter_slots', 'gather_slots', 'ServingStudent',
-           'export_onnx']
+__all__ = ['feature_tensor', 'feature_stats', 'feature_slots', 'LeadingRowsBatchNorm', 'batch_norm_from_rows', 'unit_ramp',
+           'bin_tables', 'GBDT2NN', 'class_student', 'slot_values', 'slot_scale', 'slot_mask', 'scatter_slots',
+           'gather_slots', 'ServingStudent', 'export_onnx']
 
 # %% ../nbs/08_student.ipynb #90ee7aa3
 def feature_tensor(
@@ -95,6 +95,36 @@ def batch_norm_from_rows(
             running_var.lerp_(var.view(-1) * (n / max(n - 1, 1)), momentum)
     return out
 
+# %% ../nbs/08_student.ipynb #ce078c29
+def unit_ramp(pre: torch.Tensor) -> torch.Tensor:
+    "clamp(pre, 0, 1): the ramp of one bin."
+    return pre.clamp(0.0, 1.0)
+
+def bin_tables(
+    cut_points: Sequence[np.ndarray] | None,  # d sorted arrays of raw bin edges, at most n_bins + 1 each (None: no edges yet)
+    slots: torch.Tensor,  # (G, k) feature of each input slot, n_features for unused ones
+    mean: torch.Tensor,  # (d,) input standardisation
+    scale: torch.Tensor,  # (d,)
+    n_bins: int,  # B
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "(G, k, B) standardised lower edge and inverse width of every slot's bins (zeros where a bin is unused)."
+    n_features = len(mean)
+    low, inverse_width = torch.zeros(n_features + 1, n_bins), torch.zeros(n_features + 1, n_bins)  # row d: unused slots
+    if n_bins < 0:
+        raise ValueError(f"input_bins must be 0 or more; got {n_bins}.")
+    if cut_points is not None and n_bins > 0:
+        if len(cut_points) != n_features:
+            raise ValueError(f"cut_points has {len(cut_points)} arrays; the student reads {n_features} features.")
+        for j, points in enumerate(cut_points):
+            edges = (np.asarray(points, dtype=np.float64) - float(mean[j])) / float(scale[j])
+            if len(edges) > n_bins + 1 or not np.isfinite(edges).all() or (np.diff(edges) <= 0).any():
+                raise ValueError(f"cut_points[{j}] must be at most input_bins + 1 = {n_bins + 1} finite, strictly "
+                                 f"increasing values; got {np.asarray(points)!r}.")
+            width = np.diff(edges)
+            low[j, : len(width)] = torch.as_tensor(edges[:-1])
+            inverse_width[j, : len(width)] = torch.as_tensor(1.0 / width)
+    return low[slots], inverse_width[slots]
+
 # %% ../nbs/08_student.ipynb #3af4106a
 class GBDT2NN(nn.Module):
     "One MLP per tree group, batched over groups; output Σ_g (w_gᵀ N_g(x[I_g]) + b_g)."
@@ -112,6 +142,8 @@ class GBDT2NN(nn.Module):
         head_bias: torch.Tensor | None = None,  # (G,) b_g
         seed: int = 0,  # initialisation seed
         n_outputs: int = 1,  # K: 1 (a raw score), or the classes (heads (G, K, E), logits (n, K))
+        input_bins: int = 0,  # B: each input also encoded piecewise-linearly on up to B bins (0: the input alone)
+        cut_points: Sequence[np.ndarray] | None = None,  # d sorted arrays of raw bin edges, ≤ B + 1 each (the teacher's thresholds)
     ):
         super().__init__()
         G = len(group_features)
@@ -120,8 +152,12 @@ class GBDT2NN(nn.Module):
         self.register_buffer("slots", feature_slots(group_features, n_features))  # (G, k)
         self.register_buffer("feature_mean", torch.as_tensor(np.zeros(n_features) if feature_mean is None else feature_mean, dtype=torch.float32))
         self.register_buffer("feature_scale", torch.as_tensor(np.ones(n_features) if feature_scale is None else feature_scale, dtype=torch.float32))
+        self.input_bins = int(input_bins)
+        low, inverse_width = bin_tables(cut_points, self.slots, self.feature_mean, self.feature_scale, self.input_bins)
+        self.register_buffer("bin_low", low)  # (G, k, B) each bin's lower edge, standardised
+        self.register_buffer("bin_inverse_width", inverse_width)  # (G, k, B) 1 / its width (0: an unused bin)
         generator = torch.Generator().manual_seed(seed)
-        sizes = [self.slots.shape[1], *self.hidden_sizes, embedding_dim]
+        sizes = [self.slots.shape[1] * (1 + self.input_bins), *self.hidden_sizes, embedding_dim]
         self.weights, self.biases = nn.ParameterList(), nn.ParameterList()
         self.norm_weights, self.norm_biases = nn.ParameterList(), nn.ParameterList()
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -159,6 +195,8 @@ class GBDT2NN(nn.Module):
         statistics_rows: int | None = None,  # in training mode, BatchNorm statistics of the first rows only (None: all)
     ) -> torch.Tensor:
         "(G, E, n) group network outputs from group inputs."
+        if self.input_bins:
+            h = self.encode_inputs(h, activation)  # (G, k (1 + B), n)
         last = len(self.weights) - 1
         if not self.training and activation is None:  # inference: BatchNorm folded into the layers
             for i, (weight, bias) in enumerate(self.eval_layers()):
@@ -184,6 +222,16 @@ class GBDT2NN(nn.Module):
                 # BatchNorm and baddbmm do not need their outputs for backward
                 h = (torch.relu_(h) if activation is None else activation(i, h)).view(shape)
         return h
+
+    def encode_inputs(
+        self,
+        z: torch.Tensor,  # (G, k, n) standardised group inputs
+        activation=None,  # activation(-1, pre) replacing the ramp clamp(pre, 0, 1) (DeepLIFT's rescale rule uses it)
+    ) -> torch.Tensor:
+        "(G, k (1 + B), n) each input followed by its B bin ramps clamp((z − low) / width, 0, 1)."
+        pre = (z.unsqueeze(2) - self.bin_low.unsqueeze(3)) * self.bin_inverse_width.unsqueeze(3)  # (G, k, B, n)
+        ramps = unit_ramp(pre) if activation is None else activation(-1, pre)
+        return torch.cat([z, ramps.flatten(1, 2)], 1)
 
     def eval_layers(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
         "Each layer's (weight (G, out, in), bias (G, out, 1)) with its eval-mode BatchNorm folded in."
@@ -220,7 +268,7 @@ class GBDT2NN(nn.Module):
         slots = self.slots.cpu().numpy()
         return {"group_features": [row[row < self.n_features].tolist() for row in slots], "n_features": self.n_features,
                 "hidden_sizes": list(self.hidden_sizes), "embedding_dim": self.embedding_dim, "batch_norm": self.batch_norm,
-                "n_outputs": self.n_outputs}
+                "n_outputs": self.n_outputs, "input_bins": self.input_bins}
 
 # %% ../nbs/08_student.ipynb #a2e75fb4
 def class_student(model: GBDT2NN, output: int) -> GBDT2NN:
@@ -231,7 +279,8 @@ def class_student(model: GBDT2NN, output: int) -> GBDT2NN:
         raise ValueError(f"output must be in 0..{model.n_outputs - 1}; got {output}.")
     shape = model.config()
     view = GBDT2NN([np.asarray(f, dtype=np.int64) for f in shape["group_features"]], model.n_features,
-                   model.hidden_sizes, model.embedding_dim, model.batch_norm).to(model.head_weight.device)
+                   model.hidden_sizes, model.embedding_dim, model.batch_norm,
+                   input_bins=model.input_bins).to(model.head_weight.device)
     state = dict(model.state_dict())
     state["head_weight"], state["head_bias"] = model.head_weight[:, output], model.head_bias[:, output]
     view.load_state_dict({name: value.detach().clone() for name, value in state.items()})

@@ -19,7 +19,7 @@ from .settings import Interval, OneOf, Settings, setting
 
 # %% auto #0
 __all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'round_groups', 'top_features', 'cover_features',
-           'reorder_trees', 'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher',
+           'cut_points', 'reorder_trees', 'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher',
            'save_teacher', 'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
@@ -134,6 +134,26 @@ def cover_features(
             readers[weakest], readers[feature] = readers[weakest] - 1, 1
             break
     return [np.array(sorted(features, key=lambda j: -gain[g, j]), dtype=np.int64) for g, features in enumerate(chosen)]
+
+# %% ../nbs/04_teacher.ipynb #119a638f
+def cut_points(
+    booster: lgb.Booster,  # a fitted LightGBM booster
+    max_points: int,  # cut points kept per feature, those of largest total split gain
+) -> list[np.ndarray]:
+    "d sorted arrays: each feature's numerical split thresholds, at most `max_points` of largest total split gain."
+    gains = [{} for _ in range(booster.num_feature())]  # per feature: threshold -> total split gain
+    nodes = [tree["tree_structure"] for tree in booster.dump_model()["tree_info"]]
+    while nodes:
+        node = nodes.pop()
+        if "split_feature" not in node:
+            continue
+        threshold = node["threshold"]
+        if node.get("decision_type") == "<=" and np.isfinite(threshold):
+            feature = gains[int(node["split_feature"])]
+            feature[float(threshold)] = feature.get(float(threshold), 0.0) + float(node.get("split_gain", 0.0))
+        nodes += [node["left_child"], node["right_child"]]
+    kept = [sorted(feature, key=lambda t: (-feature[t], t))[:max_points] for feature in gains]  # ties: smaller first
+    return [np.sort(np.array(points, dtype=np.float64)) for points in kept]
 
 # %% ../nbs/04_teacher.ipynb #5a6739b6
 def reorder_trees(booster: lgb.Booster, order: np.ndarray) -> lgb.Booster:
@@ -339,6 +359,10 @@ class Teacher:
     def leaf_indices(self, X) -> np.ndarray:
         "(n, T) index of the leaf each row reaches in each tree."
         return self.booster.predict(self.matrix(X), pred_leaf=True).astype(np.int64).reshape(-1, self.n_trees)
+
+    def bin_edges(self, input_bins: int) -> list[np.ndarray] | None:
+        "d arrays of at most input_bins + 1 cut points, the edges of a student's input bins (None when input_bins is 0)."
+        return cut_points(self.booster, input_bins + 1) if input_bins else None
 
     def group_scores(self, X) -> np.ndarray:
         "(n, G), or (n, G, K), each group's score f_g(x); summed over groups, `raw_score(X)`."
