@@ -108,10 +108,10 @@ def bin_tables(
     n_bins: int,  # B
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "(G, k, B) standardised lower edge and inverse width of every slot's bins (zeros where a bin is unused)."
-    n_features = len(mean)
-    low, inverse_width = torch.zeros(n_features + 1, n_bins), torch.zeros(n_features + 1, n_bins)  # row d: unused slots
     if n_bins < 0:
         raise ValueError(f"input_bins must be 0 or more; got {n_bins}.")
+    n_features = len(mean)
+    low, inverse_width = torch.zeros(n_features + 1, n_bins), torch.zeros(n_features + 1, n_bins)  # row d: unused slots
     if cut_points is not None and n_bins > 0:
         if len(cut_points) != n_features:
             raise ValueError(f"cut_points has {len(cut_points)} arrays; the student reads {n_features} features.")
@@ -154,8 +154,9 @@ class GBDT2NN(nn.Module):
         self.register_buffer("feature_scale", torch.as_tensor(np.ones(n_features) if feature_scale is None else feature_scale, dtype=torch.float32))
         self.input_bins = int(input_bins)
         low, inverse_width = bin_tables(cut_points, self.slots, self.feature_mean, self.feature_scale, self.input_bins)
-        self.register_buffer("bin_low", low)  # (G, k, B) each bin's lower edge, standardised
-        self.register_buffer("bin_inverse_width", inverse_width)  # (G, k, B) 1 / its width (0: an unused bin)
+        if self.input_bins:  # without bins the state dict is what it was before bins existed (saved students load)
+            self.register_buffer("bin_low", low)  # (G, k, B) each bin's lower edge, standardised
+            self.register_buffer("bin_inverse_width", inverse_width)  # (G, k, B) 1 / its width (0: an unused bin)
         generator = torch.Generator().manual_seed(seed)
         sizes = [self.slots.shape[1] * (1 + self.input_bins), *self.hidden_sizes, embedding_dim]
         self.weights, self.biases = nn.ParameterList(), nn.ParameterList()
