@@ -191,7 +191,7 @@ class GBDT2NN(nn.Module):
     def hidden_from_inputs(
         self,
         h: torch.Tensor,  # (G, k, n) standardised group inputs
-        activation=None,  # activation(layer, pre_activation) replacing ReLU (DeepLIFT's rescale rule uses it)
+        activation=None,  # activation(layer, pre_activation) replacing ReLU (DeepLIFT's rescale rule uses it); layer −1: the bin ramps
         update_statistics: bool = True,  # in training mode, update BatchNorm's running statistics with these rows
         statistics_rows: int | None = None,  # in training mode, BatchNorm statistics of the first rows only (None: all)
     ) -> torch.Tensor:
