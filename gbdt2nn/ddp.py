@@ -24,7 +24,17 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
-from .distill import DistillConfig, TrainingData, TrainingForward, TrainingRun, make_optimizer, target_weights, train_epoch
+from gbdt2nn.distill import (
+    DistillConfig,
+    TrainingData,
+    TrainingForward,
+    TrainingRun,
+    distilled_student,
+    make_optimizer,
+    target_weights,
+    train_epoch,
+)
+
 from .embedding import EmbeddingConfig, LeafEmbedding, embedding_epoch, embedding_loss, start_leaf_embedding
 from .metrics import metric_name, predict_raw, score
 from .student import GBDT2NN, feature_tensor
@@ -318,10 +328,7 @@ def fit_student_on_workers(
                             torch.int16 if teacher.n_leaves.max() < 2 ** 15 else torch.int32)
     embedding, embedding_history = run_on_workers(client, fit_embedding_rank, world, teacher, train, valid, columns,
                                                   embedding_config, buffer_rows, device, progress)[0]
-    student = GBDT2NN(teacher.group_features, teacher.n_features, distill_config.hidden_sizes, embedding_config.embedding_dim,
-                      distill_config.batch_norm, mean, scale, embedding.head_weight, embedding.head_bias,
-                      seed=distill_config.seed, n_outputs=teacher.n_outputs, input_bins=distill_config.input_bins,
-                      cut_points=teacher.bin_edges(distill_config.input_bins))
+    student = distilled_student(teacher, embedding, distill_config, mean, scale)
     student, history = run_on_workers(client, distill_rank, world, student, embedding, train, valid, columns, teacher.task,
                                       distill_config, label_variance, buffer_rows, device, progress)[0]
     background = client.submit(background_rows, train, columns, background_size, distill_config.seed, pure=False).result()

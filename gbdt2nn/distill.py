@@ -25,7 +25,7 @@ from .training import LR_SCHEDULES, BestSnapshot, epoch_batches, epochs_for, opt
 # %% auto #0
 __all__ = ['PRECISIONS', 'DistillConfig', 'embedding_weight', 'task_loss', 'make_optimizer', 'learning_rate', 'LossTerm',
            'RowTerm', 'DivergenceError', 'TrainingData', 'target_weights', 'TrainingForward', 'TrainingRun',
-           'batch_loss', 'train_epoch', 'distill', 'OnlineConfig', 'online_rate', 'update_student']
+           'batch_loss', 'train_epoch', 'distill', 'distilled_student', 'OnlineConfig', 'online_rate', 'update_student']
 
 # %% ../nbs/09_distill.ipynb #0b5df12d
 PRECISIONS = ("float32", "bfloat16")
@@ -255,6 +255,19 @@ def distill(
     for i, record in enumerate(history):
         record["selected"] = i == best.index
     return history
+
+# %% ../nbs/09_distill.ipynb #b3ddccda
+def distilled_student(
+    teacher,  # a fitted `Teacher`: groups, features, outputs and cut points
+    embedding: LeafEmbedding,  # the fitted leaf embedding, whose heads the student starts from
+    config: DistillConfig,  # layers, BatchNorm, input bins and initialisation seed
+    mean: np.ndarray,  # (d,) input standardisation (the training rows' mean)
+    scale: np.ndarray,  # (d,)
+) -> GBDT2NN:
+    "A new student of `teacher`, shaped by `config`, its heads those of `embedding`."
+    return GBDT2NN(teacher.group_features, teacher.n_features, config.hidden_sizes, embedding.embedding_dim,
+                   config.batch_norm, mean, scale, embedding.head_weight, embedding.head_bias, seed=config.seed,
+                   n_outputs=teacher.n_outputs, input_bins=config.input_bins, cut_points=teacher.bin_edges(config.input_bins))
 
 # %% ../nbs/09_distill.ipynb #fcb36a00
 @dataclasses.dataclass

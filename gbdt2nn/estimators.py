@@ -22,10 +22,20 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from gbdt2nn.distill import (
+    DistillConfig,
+    OnlineConfig,
+    TrainingData,
+    distill,
+    distilled_student,
+    make_optimizer,
+    online_rate,
+    update_student,
+)
+
 from .attribution import attribute
 from .checks import as_frame, as_label
 from .coalition import CoalitionConfig, make_coalition_term
-from .distill import DistillConfig, OnlineConfig, TrainingData, distill, make_optimizer, online_rate, update_student
 from .embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
 from .io import read_json, start_save, verify_manifest, write_bytes_atomic, write_json_atomic, write_manifest
 from .joint import ExplanationConfig, make_explanation_term
@@ -106,10 +116,7 @@ def fit_student(
     leaves_valid = torch.as_tensor(teacher.leaf_indices(X_valid), dtype=leaf_dtype)
     embedding, embedding_history = fit_leaf_embedding(teacher, leaves, leaves_valid, embedding_config, device, progress)
     mean, scale = feature_stats(X.to_numpy(np.float64))
-    student = GBDT2NN(teacher.group_features, teacher.n_features, distill_config.hidden_sizes,
-                      embedding_config.embedding_dim, distill_config.batch_norm, mean, scale, embedding.head_weight,
-                      embedding.head_bias, seed=distill_config.seed, n_outputs=teacher.n_outputs,
-                      input_bins=distill_config.input_bins, cut_points=teacher.bin_edges(distill_config.input_bins))
+    student = distilled_student(teacher, embedding, distill_config, mean, scale)
     train = TrainingData(feature_tensor(X.to_numpy(np.float64), mean), torch.as_tensor(y, dtype=torch.float32), leaves)
     generator = torch.Generator().manual_seed(distill_config.seed)
     rows = torch.randperm(len(X), generator=generator)[: configs["FitConfig"].background_size]

@@ -153,8 +153,8 @@ class GBDT2NN(nn.Module):
         self.register_buffer("feature_mean", torch.as_tensor(np.zeros(n_features) if feature_mean is None else feature_mean, dtype=torch.float32))
         self.register_buffer("feature_scale", torch.as_tensor(np.ones(n_features) if feature_scale is None else feature_scale, dtype=torch.float32))
         self.input_bins = int(input_bins)
-        low, inverse_width = bin_tables(cut_points, self.slots, self.feature_mean, self.feature_scale, self.input_bins)
         if self.input_bins:  # without bins the state dict is what it was before bins existed (saved students load)
+            low, inverse_width = bin_tables(cut_points, self.slots, self.feature_mean, self.feature_scale, self.input_bins)
             self.register_buffer("bin_low", low)  # (G, k, B) each bin's lower edge, standardised
             self.register_buffer("bin_inverse_width", inverse_width)  # (G, k, B) 1 / its width (0: an unused bin)
         generator = torch.Generator().manual_seed(seed)
