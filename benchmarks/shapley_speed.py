@@ -1,13 +1,18 @@
-"""Speed of exact Shapley values of the student by its structure, against the teacher's explanations and KernelSHAP.
+"""Speed of the student's exact Shapley values: the library's `group_shapley` against the dense reference it replaced.
 
-Run: python benchmarks/shapley_speed.py [--rows 64] [--kernel-rows 4] [--ks 5,10] [--backgrounds 1,16,100] [--input-bins B]
-On flights, a default-shape student (hidden 100-100-100-50, 20 groups; random weights: speed does not depend
-on training) with k = 5 and k = 10 inputs per group, and backgrounds of 1, 16 and 100 rows. Prints rows/s of
-the student's exact `shapley` values, of its sampled estimate (with the mean standard error), of the teacher's
-path TreeSHAP (LightGBM) and exact interventional TreeSHAP on the same background, and of shap's KernelSHAP on
-the student (its default number of samples), as ratios to KernelSHAP in one run. Target (issue 11): exact
-and faster than KernelSHAP at k = 10 with 16 background rows. `--input-bins` encodes the student's inputs on bins
-between the teacher's thresholds (the estimators' `input_bins`); `--ks` and `--backgrounds` pick the cases.
+Run: python benchmarks/shapley_speed.py [--rows 128] [--reference-rows 24] [--kernel-rows 4] [--background 16]
+         [--cases flights_bins16,flights,synthetic_additive] [--device cpu] [--onnx]
+For each case, one student (the default shape: 20 groups, hidden 100-100-100-50, k = 10 inputs per group, random
+weights: the work depends on the data, not on training), the same test rows and the same background of training
+rows, in one process. Prints rows/s of
+- `group_shapley` (null players dropped, the first layer summed per slot, the head folded, per-group streaming),
+- the dense reference (every group on all G · 2^k · m hybrids, the implementation before issue 39, kept here only),
+- shap's KernelSHAP on the student and the teacher's exact interventional TreeSHAP on the same background,
+as ratios to the reference; the largest difference between the two exact results (relative to the rows' score
+spread); group-network evaluations per row against G · 2^k · m; and multiply-adds per second against a large
+square `torch.mm` measured in the same process. `--onnx` adds the explanation graph's onnxruntime latency per row
+(`to_onnx(..., explanations=True)`). Targets (issue 39): ≥ 4x the reference on flights with and without bins,
+≥ 1.3x on synthetic_additive (no repeated values), exact to 1e-6.
 """
 import argparse
 import time
@@ -18,57 +23,146 @@ import torch
 
 from gbdt2nn.attribution import attribute
 from gbdt2nn.data import load_dataset
-from gbdt2nn.shapley import teacher_interventional_shap
+from gbdt2nn.metrics import predict_raw
+from gbdt2nn.shapley import (
+    coalition_masks,
+    exact_evaluations,
+    group_shapley,
+    shapley_coefficients,
+    teacher_interventional_shap,
+)
 from gbdt2nn.student import GBDT2NN, feature_stats, feature_tensor
 from gbdt2nn.teacher import Teacher
 
+CASES = {"flights_bins16": ("flights", 16), "flights": ("flights", 0), "synthetic_additive": ("synthetic_additive", 0)}
 
-def rate(fn, rows: int) -> tuple[float, object]:
-    "Rows per second of fn() and its result."
+
+@torch.no_grad()
+def reference_group_shapley(model: GBDT2NN, x: torch.Tensor, background: torch.Tensor, chunk: int = 1 << 13) -> torch.Tensor:
+    "(G, k, n) the dense computation before issue 39: all 2^k coalitions of every row and background row, groups batched."
+    z_x, z_b = model.group_inputs(x), model.group_inputs(background)
+    G, k, n = z_x.shape
+    m = z_b.shape[2]
+    masks = coalition_masks(k).to(z_x.dtype).to(z_x.device)
+    coefficients = shapley_coefficients(k).to(z_x.device)
+    n_coalitions = len(masks)
+    out = []
+    for start in range(0, n, max(1, chunk // (n_coalitions * m))):
+        zx = z_x[:, :, start: start + max(1, chunk // (n_coalitions * m))]
+        r = zx.shape[2]
+        mask = masks.t().view(1, k, 1, n_coalitions, 1)
+        hybrid = mask * zx.view(G, k, r, 1, 1) + (1 - mask) * z_b.view(G, k, 1, 1, m)
+        outputs = model.group_outputs_from_hidden(model.hidden_from_inputs(hybrid.reshape(G, k, -1)))
+        value = outputs.view(r, n_coalitions, m, G).double().mean(2)
+        out.append(torch.einsum("rcg,ck->gkr", value, coefficients))
+    return torch.cat(out, 2).to(z_x.dtype)
+
+
+def seconds(fn) -> tuple[float, object]:
+    "Wall time of fn() and its result (GPU work finished)."
     start = time.perf_counter()
     out = fn()
-    return rows / (time.perf_counter() - start), out
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter() - start, out
 
 
-def measure(teacher, student, X, x, background: torch.Tensor, raw_background: np.ndarray, kernel_rows: int) -> dict:
-    "Rows/s of every explanation on the same rows and background (and the sampled estimate's standard error)."
-    m = len(background)
-    exact, _ = rate(lambda: attribute(student, x, "shapley", background, n_background=m), len(x))
-    sampled, estimate = rate(lambda: attribute(student, x, "shapley", background, n_background=m, n_permutations=8), len(x))
-    path, _ = rate(lambda: teacher.shap(X), len(x))
-    interventional, _ = rate(lambda: teacher_interventional_shap(teacher, X, raw_background), len(x))
-    kernel, _ = rate(lambda: attribute(student, x[:kernel_rows], "kernel_shap", background, max_background=m), kernel_rows)
-    return {"student exact shapley": exact, "student sampled (8 pairs)": sampled,
-            "sampled standard error": float(np.nanmean(estimate.standard_error)), "teacher path TreeSHAP": path,
-            "teacher interventional TreeSHAP": interventional, "student KernelSHAP": kernel,
-            "exact / KernelSHAP": exact / kernel}
+def mm_rate(device: str, size: int = 2048, repeats: int = 5) -> float:
+    "Multiply-adds per second of a square float32 torch.mm of `size` on the device."
+    a, b = torch.randn(size, size, device=device), torch.randn(size, size, device=device)
+    seconds(lambda: a @ b)
+    elapsed, _ = seconds(lambda: [a @ b for _ in range(repeats)])
+    return size ** 3 * repeats / elapsed
+
+
+def layer_macs(model: GBDT2NN, dense: bool) -> int:
+    "Multiply-adds per group-network evaluation: every layer and the head (dense), or the later layers with the head folded and one addition per first-layer unit (group_shapley)."
+    widths = [model.slots.shape[1] * (1 + model.input_bins), *model.hidden_sizes, model.embedding_dim]
+    products = [a * b for a, b in zip(widths[:-1], widths[1:])]
+    if dense:
+        return sum(products) + model.embedding_dim * model.n_outputs
+    return widths[1] + sum(products[1:-1]) + widths[-2] * model.n_outputs
+
+
+def onnx_latency(student, fill, background, X: np.ndarray, repeats: int = 5) -> dict:
+    "Median seconds per row of the ONNX explanation graph on single rows, and its largest difference from group_shapley."
+    import onnxruntime
+
+    from gbdt2nn.shapley import ExplainingStudent
+    from gbdt2nn.student import ServingStudent, export_onnx
+    graph = export_onnx(ExplainingStudent(ServingStudent(student, fill, "binary"), background), student.n_features)
+    session = onnxruntime.InferenceSession(graph)
+    times = [seconds(lambda row=row: session.run(["shapley_values"], {"X": row}))[0] for row in X[:repeats, None]]
+    values = session.run(["shapley_values"], {"X": X[:2]})[0]
+    expected = attribute(student, feature_tensor(X[:2], fill), "shapley", background, n_background=len(background)).values
+    return {"onnx s/row": float(np.median(times)), "onnx max |Δ|": float(np.abs(values - expected).max()),
+            "onnx graph MB": len(graph) / 1e6}
+
+
+def shown(key: str, value):
+    "A figure as printed: errors in scientific notation, other floats to 4 digits."
+    if not isinstance(value, float):
+        return value
+    return f"{value:.1e}" if "error" in key or "|Δ|" in key else round(value, 4)
+
+
+def measure(case: str, args, peak: float) -> dict:
+    "Every figure of one case."
+    name, bins = CASES[case]
+    ds = load_dataset(name)
+    X_train = ds.X_train.to_numpy()
+    mean, scale = feature_stats(X_train)
+    teacher = Teacher.fit(ds.X_train.iloc[:50_000], ds.y_train.iloc[:50_000], ds.X_valid, ds.y_valid, task=ds.task,
+                          features_per_group=10)
+    student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
+                      input_bins=bins, cut_points=teacher.bin_edges(bins)).eval().to(args.device)
+    raw_background = ds.X_train.sample(args.background, random_state=0).to_numpy()
+    background = feature_tensor(raw_background, mean).to(args.device)
+    X = ds.X_test.to_numpy()[: args.rows]
+    x = feature_tensor(X, mean).to(args.device)
+    group_shapley(student, x[:2], background)  # warm-up
+    new_s, new = seconds(lambda: group_shapley(student, x, background))
+    r = args.reference_rows
+    old_s, old = seconds(lambda: reference_group_shapley(student, x[:r], background))
+    spread = float(predict_raw(student, x).std())
+    kernel_s, _ = seconds(lambda: attribute(student.cpu(), x[: args.kernel_rows].cpu(), "kernel_shap", background.cpu(),
+                                            max_background=args.background))
+    student.to(args.device)
+    tree_s, _ = seconds(lambda: teacher_interventional_shap(teacher, X[:r], raw_background))
+    G, k = student.slots.shape
+    evaluations = exact_evaluations(student, x, background) / len(x)
+    new_rate, old_rate = len(x) / new_s, r / old_s
+    figures = {"case": case, "k": k, "rows/s": new_rate, "reference rows/s": old_rate, "x reference": new_rate / old_rate,
+               "x KernelSHAP": new_rate / (args.kernel_rows / kernel_s),
+               "x teacher int. TreeSHAP": new_rate / (r / tree_s),
+               "max rel. error": float((new[:, :, :r] - old).abs().max()) / spread,
+               "evaluations / (G 2^k m)": evaluations / (G * 2 ** k * args.background),
+               "mm fraction": evaluations * layer_macs(student, dense=False) * new_rate / peak,
+               "reference mm fraction": G * 2 ** k * args.background * layer_macs(student, dense=True) * old_rate / peak}
+    if args.onnx:
+        figures.update(onnx_latency(student.cpu(), mean, background.cpu(), X.astype(np.float32)))
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=64)
-    parser.add_argument("--kernel-rows", type=int, default=4)
-    parser.add_argument("--ks", default="5,10", help="features per group network, comma-separated")
-    parser.add_argument("--backgrounds", default="1,16,100", help="background rows, comma-separated")
-    parser.add_argument("--input-bins", type=int, default=0, help="bins each student input is encoded on (input_bins)")
+    parser.add_argument("--rows", type=int, default=128, help="test rows explained by group_shapley")
+    parser.add_argument("--reference-rows", type=int, default=24, help="of them, rows explained by the reference and the teacher")
+    parser.add_argument("--kernel-rows", type=int, default=4, help="rows explained by KernelSHAP")
+    parser.add_argument("--background", type=int, default=16, help="background rows (training rows, seeded)")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {tuple(CASES)}")
+    parser.add_argument("--device", default="cpu", help="torch device of the student: cpu or cuda")
+    parser.add_argument("--onnx", action="store_true", help="also time the ONNX explanation graph (onnxruntime, CPU)")
     args = parser.parse_args()
-    ds = load_dataset("flights")
-    X_train = ds.X_train.to_numpy()
-    mean, scale = feature_stats(X_train)
-    X, x = ds.X_test.iloc[: args.rows], feature_tensor(ds.X_test.to_numpy()[: args.rows], mean)
+    peak = mm_rate(args.device)
     rows = []
-    for k in (int(k) for k in args.ks.split(",")):
-        teacher = Teacher.fit(ds.X_train.iloc[:50_000], ds.y_train.iloc[:50_000], ds.X_valid, ds.y_valid, task="binary",
-                              features_per_group=k)
-        student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
-                          input_bins=args.input_bins, cut_points=teacher.bin_edges(args.input_bins)).eval()
-        for m in (int(m) for m in args.backgrounds.split(",")):
-            figures = measure(teacher, student, X, x, feature_tensor(X_train[:m], mean), X_train[:m], args.kernel_rows)
-            rows.append({"k": k, "background rows": m, **figures})
-            print({key: round(value, 4) if isinstance(value, float) else value for key, value in rows[-1].items()}, flush=True)
+    for case in args.cases.split(","):
+        rows.append(measure(case, args, peak))
+        print({key: shown(key, value) for key, value in rows[-1].items()}, flush=True)
     pd.set_option("display.width", 250)
-    print(f"rows/s on flights, {args.input_bins} input bins, torch threads {torch.get_num_threads()}")
-    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    print(f"\n{args.rows} test rows ({args.reference_rows} for the reference and the teacher), {args.background} background "
+          f"rows, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
+    print(pd.DataFrame([{key: shown(key, value) for key, value in row.items()} for row in rows]).to_string(index=False))
 
 
 if __name__ == "__main__":

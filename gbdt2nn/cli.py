@@ -85,6 +85,8 @@ def build_parser() -> Parser:
     export = commands.add_parser("export", help="write a saved model's student as one ONNX graph, for serving")
     export.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run` or save()")
     export.add_argument("--onnx", required=True, help="ONNX file to write")
+    export.add_argument("--explanations", action="store_true", help="also return the student's exact Shapley values "
+                        "(outputs shapley_values and shapley_base_value) against the model's 16 stored background rows")
     update = commands.add_parser("update", help="continue training a saved model's student on new labelled rows "
                                                 "(online update); write the updated model into a new folder")
     update.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run`, save() or update")
@@ -360,8 +362,9 @@ def command_export(args) -> int:
     if out.is_dir():
         raise UserError(f"--onnx {out} is a folder; name the .onnx file to write")
     model = load_model(Path(args.model))
-    model.to_onnx(out)
-    print(f"wrote {out}: input X (rows, {model.n_features_in_}) float32, columns {list(model.feature_names_in_)}")
+    model.to_onnx(out, explanations=args.explanations)
+    outputs = ", outputs with exact Shapley values" if args.explanations else ""
+    print(f"wrote {out}: input X (rows, {model.n_features_in_}) float32, columns {list(model.feature_names_in_)}{outputs}")
     return 0
 
 # %% ../nbs/23_cli.ipynb #63ab968d

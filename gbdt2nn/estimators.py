@@ -41,7 +41,7 @@ from .io import read_json, start_save, verify_manifest, write_bytes_atomic, writ
 from .joint import ExplanationConfig, make_explanation_term
 from .metrics import predict_raw, score, softmax
 from .settings import Interval, Settings, refuse_renamed, setting
-from .shapley import background_sample, teacher_interventional_shap
+from .shapley import ExplainingStudent, background_sample, teacher_interventional_shap
 from .student import GBDT2NN, ServingStudent, class_student, export_onnx, feature_stats, feature_tensor
 from .teacher import TEACHER_FILES, Teacher, TeacherConfig
 from .training import limit_threads
@@ -482,10 +482,12 @@ class GBDT2NNBase(BaseEstimator):
         "Load an estimator written by `save` (no pickle)."
         return load_estimator(cls, folder)
 
-    def to_onnx(self, path: str | Path) -> Path:
-        "Write the student's whole prediction path as one ONNX model (input X: rows × features, float32)."
+    def to_onnx(self, path: str | Path, explanations: bool = False, n_background: int = 16) -> Path:
+        "Write the student's whole prediction path as one ONNX model (input X: rows × features, float32); with `explanations`, also its exact Shapley values against the `n_background` rows `explain(method='shapley')` uses."
         check_is_fitted(self, "student_")
         serving = ServingStudent(copy.deepcopy(self.student_).cpu().eval(), self.fill_values_, self._task)
+        if explanations:  # the same seeded background rows as explain(X, method="shapley", n_background=...)
+            serving = ExplainingStudent(serving, background_sample(self.background_.cpu(), n_background=n_background))
         metadata = {"gbdt2nn_estimator": type(self).__name__, "outputs": json.dumps(serving.output_names()),
                     "feature_names": json.dumps(list(self.feature_names_in_)),
                     "classes": json.dumps(getattr(self, "classes_", np.array([])).tolist()),

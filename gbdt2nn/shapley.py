@@ -10,13 +10,17 @@ import math
 import lightgbm as lgb
 import numpy as np
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from .attribution import AttributionMethod, background_rows, register_method
-from .student import GBDT2NN
+from .metrics import predict_raw
+from .student import GBDT2NN, ServingStudent
 
 # %% auto #0
-__all__ = ['MAX_EXACT_SLOTS', 'coalition_masks', 'shapley_coefficients', 'group_shapley', 'group_shapley_sampled',
-           'background_sample', 'interventional_tree_shap', 'teacher_interventional_shap']
+__all__ = ['MAX_EXACT_SLOTS', 'coalition_masks', 'shapley_coefficients', 'folded_layers', 'slot_columns', 'slot_terms',
+           'differing_slots', 'exact_evaluations', 'coalition_outputs', 'group_shapley', 'group_shapley_sampled',
+           'background_sample', 'interventional_tree_shap', 'teacher_interventional_shap', 'ExplainingStudent']
 
 # %% ../nbs/11_shapley.ipynb #7d607cfe
 MAX_EXACT_SLOTS = 14  # 2^14 coalitions per row and background row: beyond that, ask for sampling
@@ -36,35 +40,123 @@ def shapley_coefficients(k: int) -> torch.Tensor:
     return torch.where(masks.bool(), inside, -outside)
 
 # %% ../nbs/11_shapley.ipynb #48dc317f
+def folded_layers(model: GBDT2NN) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    "Eval-mode layers (weight (G, out, in), bias (G, out, 1)), BatchNorm and the head folded in: the last one's K outputs are the group outputs o_g."
+    layers = model.eval_layers()
+    G = model.n_groups
+    head_weight = model.head_weight.reshape(G, -1, model.embedding_dim)  # (G, K, E)
+    head_bias = model.head_bias.reshape(G, -1, 1)  # (G, K, 1)
+    weight, bias = layers[-1]  # (G, E, h), (G, E, 1)
+    return layers[:-1] + [(head_weight @ weight, torch.baddbmm(head_bias, head_weight, bias))]
+
+def slot_columns(model: GBDT2NN) -> torch.Tensor:
+    "(k, 1 + B) the first layer's input columns of each slot: its value, then its B bin ramps."
+    k, B = model.slots.shape[1], model.input_bins
+    slot = torch.arange(k).unsqueeze(1)
+    return torch.cat([slot, k + slot * B + torch.arange(B)], 1) if B else slot
+
+def slot_terms(
+    model: GBDT2NN,  # the student
+    z: torch.Tensor,  # (G, k, n) standardised group inputs
+    weight: torch.Tensor,  # (G, H, k (1 + B)) the first layer's weight
+) -> torch.Tensor:
+    "(G, H, k, n) each slot's share of the first layer's pre-activation (they sum to it, less the bias)."
+    encoded = model.encode_inputs(z) if model.input_bins else z  # (G, k (1 + B), n)
+    columns = slot_columns(model).to(z.device)  # (k, c)
+    (G, H), (k, c) = weight.shape[:2], columns.shape
+    per_slot_weight = weight[:, :, columns.view(-1)].view(G, H, k, c)
+    per_slot_input = encoded[:, columns.view(-1)].view(G, k, c, -1)
+    return torch.einsum("ghjc,gjcn->ghjn", per_slot_weight, per_slot_input)
+
+def differing_slots(
+    z_x: torch.Tensor,  # (G, k, r) group inputs of the rows
+    z_b: torch.Tensor,  # (G, k, m) group inputs of the background rows
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "For every group and (row, background row) pair (index row · m + background): the number e of slots where they differ (G, r·m), and the slots, differing ones first in slot order (G, k, r·m)."
+    G, k = z_x.shape[:2]
+    differ = (z_x.unsqueeze(3) != z_b.unsqueeze(2)).view(G, k, -1)  # (G, k, r·m)
+    return differ.sum(1), torch.argsort((~differ).to(torch.int8), dim=1, stable=True)
+
+def exact_evaluations(model: GBDT2NN, x: torch.Tensor, background: torch.Tensor) -> int:
+    "Group-network evaluations `group_shapley` makes for rows x (n, d) against the background (m, d): Σ 2^e over groups and pairs with e ≥ 1 differing slots (G · 2^k · n · m without null players)."
+    sizes, _ = differing_slots(model.group_inputs(x), model.group_inputs(background))
+    return int(torch.where(sizes > 0, 2 ** sizes, 0).sum())
+
+# %% ../nbs/11_shapley.ipynb #1d3b9ff8
+def coalition_outputs(
+    base: torch.Tensor,  # (s, H) first pre-activation of each pair's background row (no slot from the row)
+    delta: torch.Tensor,  # (s, e, H) its change when slot i of the pair takes the row's value
+    layers: list[tuple[torch.Tensor, torch.Tensor]],  # the group's later layers, rows first: weight (in, out), bias (out,)
+    buffers: list[torch.Tensor],  # flat scratch tensors, one per layer, of at least s · 2^e · width elements
+) -> torch.Tensor:
+    "(s, 2^e, K) the group's outputs for every coalition of each pair (bit i of the coalition's code: slot i from the row)."
+    s, e, H = delta.shape
+    n_coalitions = 1 << e
+    table = buffers[0][: s * n_coalitions * H].view(s, n_coalitions, H)
+    table[:, 0] = base
+    for i in range(e):  # the coalitions holding slot i are those without it, plus Δ_i
+        torch.add(table[:, : 1 << i], delta[:, i: i + 1], out=table[:, 1 << i: 2 << i])
+    h = table.view(s * n_coalitions, H)
+    for (weight, bias), buffer in zip(layers, buffers[1:]):
+        width = weight.shape[1]
+        h = torch.addmm(bias, torch.relu_(h), weight, out=buffer[: s * n_coalitions * width].view(-1, width))
+    return h.view(s, n_coalitions, -1)
+
 @torch.no_grad()
 def group_shapley(
     model: GBDT2NN,  # the student, in eval mode
     x: torch.Tensor,  # (n, d) rows to explain
     background: torch.Tensor,  # (m, d) background rows of the game
-    chunk: int = 1 << 13,  # hybrid inputs evaluated at once (small enough to stay in cache)
+    chunk: int | None = None,  # coalitions evaluated at once per group (None: 4,096 on CPU, where they stay in cache; 65,536 on GPU)
+    pair_budget: int = 1 << 13,  # (row, background row) pairs prepared at once (sets the rows per outer chunk)
 ) -> torch.Tensor:
-    "(G, k, n) exact interventional Shapley values of every group network over its own input slots."
+    "(G, k, n) exact interventional Shapley values of every group network over its own input slots; (G, k, n, K) for K outputs."
+    if model.training:
+        raise ValueError("the model is in training mode (BatchNorm would use batch statistics): call model.eval() first.")
     z_x, z_b = model.group_inputs(x), model.group_inputs(background)  # (G, k, n), (G, k, m)
     G, k, n = z_x.shape
     m = z_b.shape[2]
     if k > MAX_EXACT_SLOTS:
         raise ValueError(f"exact Shapley values over {k} inputs per group need 2^{k} coalitions per row: use "
                          f"n_permutations=... (sampling), or features_per_group <= {MAX_EXACT_SLOTS}.")
-    masks = coalition_masks(k).to(z_x.dtype).to(z_x.device)  # (C, k)
-    coefficients = shapley_coefficients(k).to(z_x.device)  # (C, k), float64
-    n_coalitions = len(masks)
-    rows_per_chunk = max(1, chunk // (n_coalitions * m))
-    out = []
+    device, dtype = z_x.device, z_x.dtype
+    chunk = chunk or (1 << 12 if device.type == "cpu" else 1 << 16)
+    (first_weight, first_bias), *later = folded_layers(model)
+    K, H = later[-1][0].shape[1] if later else first_weight.shape[1], first_weight.shape[1]
+    later = [(weight.transpose(1, 2).contiguous(), bias.squeeze(2)) for weight, bias in later]  # rows first
+    terms_b = slot_terms(model, z_b, first_weight).permute(0, 3, 2, 1).contiguous()  # (G, m, k, H)
+    base_b = terms_b.sum(2) + first_bias.transpose(1, 2)  # (G, m, H) the background rows' first pre-activations
+    coefficients = [shapley_coefficients(e).to(device) for e in range(k + 1)]  # (2^e, e) float64
+    widths = [H] + [weight.shape[2] for weight, _ in later]
+    buffers = [torch.empty(width * max(chunk, 1 << k), dtype=dtype, device=device) for width in widths]
+    classes = torch.arange(K, device=device).view(K, 1, 1)
+    out = torch.zeros(G, K, k, n, dtype=torch.float64, device=device)
+    rows_per_chunk = max(1, pair_budget // m)
     for start in range(0, n, rows_per_chunk):
-        zx = z_x[:, :, start: start + rows_per_chunk]  # (G, k, r)
-        r = zx.shape[2]
-        mask = masks.t().view(1, k, 1, n_coalitions, 1)  # (1, k, 1, C, 1)
-        hybrid = mask * zx.view(G, k, r, 1, 1) + (1 - mask) * z_b.view(G, k, 1, 1, m)  # (G, k, r, C, m)
-        hidden = model.hidden_from_inputs(hybrid.reshape(G, k, -1))
-        outputs = model.group_outputs_from_hidden(hidden).view(r, n_coalitions, m, G)  # (r, C, m, G)
-        value = outputs.double().mean(2)  # (r, C, G): v_g(S), averaged over the background
-        out.append(torch.einsum("rcg,ck->gkr", value, coefficients))
-    return torch.cat(out, 2).to(z_x.dtype)
+        z = z_x[:, :, start: start + rows_per_chunk]  # (G, k, r)
+        r = z.shape[2]
+        terms_x = slot_terms(model, z, first_weight).permute(0, 3, 2, 1).contiguous()  # (G, r, k, H)
+        sizes, slot_order = differing_slots(z, z_b)  # (G, r·m), (G, k, r·m)
+        by_size = torch.argsort(sizes, dim=1, stable=True)  # (G, r·m) pairs in order of e
+        counts = torch.stack([(sizes == e).sum(1) for e in range(k + 1)], 1).tolist()  # (G, k + 1) pairs of each e
+        for g in range(G):  # ragged work per group: see the text above
+            values = out[g, :, :, start: start + r]  # (K, k, r), a view: accumulated in place
+            layers = [(weight[g], bias[g]) for weight, bias in later]
+            first = counts[g][0]  # pairs with e = 0 give nothing
+            for e in range(1, k + 1):
+                pairs = by_size[g, first: first + counts[g][e]]
+                first += counts[g][e]
+                step = max(1, chunk // (1 << e))
+                for p in range(0, len(pairs), step):
+                    pair = pairs[p: p + step]
+                    row, b = pair // m, pair % m  # (s,)
+                    slots = slot_order[g, :e, pair].t()  # (s, e) the pair's differing slots
+                    delta = terms_x[g, row.unsqueeze(1), slots] - terms_b[g, b.unsqueeze(1), slots]  # (s, e, H)
+                    outputs = coalition_outputs(base_b[g, b], delta, layers, buffers)  # (s, 2^e, K)
+                    phi = torch.einsum("sck,ce->kse", outputs.double(), coefficients[e])  # (K, s, e)
+                    values.index_put_((classes, slots.unsqueeze(0), row.view(1, -1, 1)), phi, accumulate=True)
+    out = (out / m).to(dtype)
+    return out[:, 0] if model.n_outputs == 1 else out.permute(0, 2, 3, 1)
 
 # %% ../nbs/11_shapley.ipynb #33fac027
 @torch.no_grad()
@@ -110,7 +202,7 @@ def background_sample(background: torch.Tensor, *, n_background: int = 16, seed:
     return background_rows(background, n_baselines=n_background, seed=seed)
 
 def _shapley(model: GBDT2NN, x: torch.Tensor, baselines: torch.Tensor, *, n_permutations: int | None = None,
-             seed: int = 0, chunk: int = 1 << 13) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+             seed: int = 0, chunk: int | None = None) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
     "(G, k, n) exact Shapley values of the group networks, or (values, standard errors) when sampling."
     if n_permutations is None:
         return group_shapley(model, x, baselines, chunk)
@@ -228,3 +320,58 @@ def teacher_interventional_shap(
     if by_group:
         return values.reshape(len(rows), teacher.n_groups, K, -1).transpose(0, 1, 3, 2)  # (n, G, d, K)
     return values.transpose(0, 2, 1)  # (n, d, K)
+
+# %% ../nbs/11_shapley.ipynb #e825020e
+class ExplainingStudent(nn.Module):
+    "The serving path (raw features (n, d) to predictions) with the student's exact Shapley values against stored background rows as two more outputs, written with dense tensor operations so that it exports to ONNX."
+
+    def __init__(
+        self,
+        serving: ServingStudent,  # the prediction path: fill, student (eval mode), link
+        background: torch.Tensor,  # (m, d) background rows of the game, filled (no NaN)
+    ):
+        super().__init__()
+        self.serving, student = serving, serving.student
+        self.n_groups, self.n_outputs, self.n_background = student.n_groups, student.n_outputs, len(background)
+        with torch.no_grad():
+            (first_weight, first_bias), *later = folded_layers(student)
+            terms_b = slot_terms(student, student.group_inputs(background), first_weight)  # (G, H, k, m)
+            k = terms_b.shape[2]
+            self.register_buffer("first_weight", first_weight.clone())  # (G, H, k (1 + B))
+            self.register_buffer("terms_b", terms_b)  # (G, H, k, m) each background row's per-slot first-layer terms
+            self.register_buffer("base_b", terms_b.sum(2) + first_bias)  # (G, H, m) its first pre-activation
+            self.register_buffer("masks", coalition_masks(k).float())  # (C, k)
+            self.register_buffer("coefficients", shapley_coefficients(k).float())  # (C, k)
+            self.register_buffer("slot_features", F.one_hot(student.slots, student.n_features + 1)[..., :-1].float())  # (G, k, d)
+            self.register_buffer("base_value", predict_raw(student, background).float().mean(0).reshape(-1))  # (K,)
+            for i, (weight, bias) in enumerate(later):
+                self.register_buffer(f"weight_{i}", weight.clone())  # (G, out, in)
+                self.register_buffer(f"bias_{i}", bias.clone())  # (G, out, 1)
+        self.n_later = len(later)
+
+    def output_names(self) -> list[str]:
+        "Names of the outputs, in order: the serving outputs, then the Shapley values and their base value."
+        return self.serving.output_names() + ["shapley_values", "shapley_base_value"]
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        "The serving outputs of rows x (n, d), then their Shapley values (n, d[, K]) and base value (n[, K])."
+        outputs = self.serving(x)
+        student = self.serving.student
+        x = torch.where(torch.isfinite(x), x, self.serving.fill_values)
+        terms_x = slot_terms(student, student.group_inputs(x), self.first_weight)  # (G, H, k, n)
+        G, H, _, n = terms_x.shape
+        C = self.masks.shape[0]
+        value = 0.0
+        for b in range(self.n_background):  # one background row at a time: the hybrids of one row stay small
+            delta = terms_x - self.terms_b[:, :, :, b: b + 1]  # (G, H, k, n)
+            h = self.base_b[:, :, b, None, None] + torch.einsum("ck,ghkn->ghnc", self.masks, delta)  # (G, H, n, C)
+            h = h.reshape(G, H, n * C)
+            for i in range(self.n_later):
+                h = torch.baddbmm(getattr(self, f"bias_{i}"), getattr(self, f"weight_{i}"), torch.relu(h))
+            value = value + h  # (G, K, n C)
+        value = value.reshape(G, -1, n, C) / self.n_background  # (G, K, n, C) v_g(S), averaged over the background
+        phi = torch.einsum("gknc,cj,gjd->ndk", value, self.coefficients, self.slot_features)  # (n, d, K)
+        base = self.base_value.expand(n, -1)  # (n, K)
+        if self.n_outputs == 1:
+            return (*outputs, phi[..., 0], base[:, 0])
+        return (*outputs, phi, base)

@@ -46,3 +46,18 @@ def test_export_from_the_command_line(tmp_path, capsys):
     np.testing.assert_allclose(probabilities, model.predict_proba(ds.X_test), atol=1e-5, rtol=0)
     assert main(["export", "--model", str(tmp_path / "model"), "--onnx", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_explanations_from_the_command_line(tmp_path, capsys):
+    model, ds = fitted("breast_cancer")
+    model.save(tmp_path / "model")
+    assert main(["export", "--model", str(tmp_path / "model"), "--onnx", str(tmp_path / "x.onnx"), "--explanations"]) == 0
+    assert "exact Shapley values" in capsys.readouterr().out
+    session = onnxruntime.InferenceSession(str(tmp_path / "x.onnx"))
+    X = ds.X_test.iloc[:8].copy()
+    X.iloc[0, 0] = np.nan  # filled in the graph as explain fills it
+    values, base, raw = session.run(["shapley_values", "shapley_base_value", "raw_score"], {"X": X.to_numpy(np.float32)})
+    explanation = model.explain(X, method="shapley")
+    np.testing.assert_allclose(values, explanation.values, atol=1e-5, rtol=0)
+    np.testing.assert_allclose(base, explanation.base_values, atol=1e-5, rtol=0)
+    np.testing.assert_allclose(values.sum(1), raw - base, atol=1e-4, rtol=0)
