@@ -95,6 +95,7 @@ class AttributionMethod:
     attribute: Callable  # (model, x (n, d), baselines, **options) -> (G, k, n) slot values ((n, d) when by_group is
                          # False); an estimating method returns (values, standard errors) of that shape
     by_group: bool = True  # whether the method gives per-group values (its output is in the slot layout)
+    all_classes: bool = False  # whether it explains every logit of a K-output student in one pass (slot values (G, k, n, K))
 
     def options(self) -> dict:
         "Option name -> default, for the options of this method (the keyword-only arguments of its two functions)."
@@ -163,8 +164,8 @@ register_method(AttributionMethod("kernel_shap", _kernel_background, _kernel_sha
 @dataclasses.dataclass
 class Attribution:
     "Attributions of the student's raw score and the value they are measured from."
-    values: np.ndarray  # (n, d), or (n, G, d) per group
-    base_value: float  # mean raw score of the baselines: values sum to about ŷ_raw(x) − base_value
+    values: np.ndarray  # (n, d), or (n, G, d) per group; a last axis K for every logit of a K-output student
+    base_value: float | np.ndarray  # mean raw score of the baselines ((K,) for K logits): values sum to about ŷ_raw(x) − base_value
     standard_error: np.ndarray | None = None  # like values, for estimates by sampling (None: not an estimate)
 
 def _resolve(method: str, by_group: bool, options: dict) -> AttributionMethod:
@@ -212,18 +213,24 @@ def attribute(
     entry = _resolve(method, by_group, options)
     if model.training:
         raise ValueError("the model is in training mode (BatchNorm would use batch statistics): call model.eval() first.")
+    if model.n_outputs > 1 and not entry.all_classes:
+        raise ValueError(f"method {method!r} explains one logit: pass class_student(model, c) for class c, or use "
+                         f"method='shapley', which explains all {model.n_outputs} logits at once.")
     x, background = _as_rows(model, X, "X"), _as_rows(model, background, "background")
     device = next(model.parameters()).device
     baseline_options, method_options = _split(entry, options)
     baselines = entry.baselines(background, **baseline_options).to(device)
-    base = float(predict_raw(model, baselines).mean())
+    base_values = predict_raw(model, baselines).double().mean(0)  # () or (K,)
+    base = float(base_values) if model.n_outputs == 1 else base_values.cpu().numpy()
     chunk = 4096  # rows at a time
     parts = [entry.attribute(model, x[i: i + chunk].to(device), baselines, **method_options) for i in range(0, len(x), chunk)]
     estimate = isinstance(parts[0], tuple)
     values = [p[0] if estimate else p for p in parts]
     if not entry.by_group:
         return Attribution(torch.cat(values).detach().cpu().numpy().astype(np.float64), base)
-    per_group = scatter_slots(model, torch.cat(values, 2).detach().cpu())
+    slots = torch.cat(values, 2).detach().cpu()  # (G, k, n), or (G, k, n, K)
+    per_group = (scatter_slots(model, slots) if slots.ndim == 3 else
+                 torch.stack([scatter_slots(model, slots[..., c]) for c in range(slots.shape[3])], -1))  # (n, G, d[, K])
     error = None
     if estimate:  # independent estimates per group: variances add over groups
         variance = scatter_slots(model, torch.cat([p[1] for p in parts], 2).detach().cpu() ** 2)

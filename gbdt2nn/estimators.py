@@ -33,7 +33,7 @@ from gbdt2nn.distill import (
     update_student,
 )
 
-from .attribution import attribute
+from .attribution import Attribution, attribute
 from .checks import as_frame, as_label
 from .coalition import CoalitionConfig, make_coalition_term
 from .embedding import EmbeddingConfig, LeafEmbedding, fit_leaf_embedding
@@ -442,8 +442,13 @@ class GBDT2NNBase(BaseEstimator):
             background = self.to_tensor(background)
             if method == "shapley":
                 options.setdefault("n_background", len(background))
-        results = [attribute(class_student(self.student_, c), x, method, background, by_group=by_group, **options)
-                   for c in range(self.student_.n_outputs)]  # one game per class logit
+        if method == "shapley" and options.get("n_permutations") is None:  # exact: every class logit in one pass
+            whole = attribute(self.student_, x, method, background, by_group=by_group, **options)
+            K = self.student_.n_outputs
+            results = [whole] if K == 1 else [Attribution(whole.values[..., c], float(whole.base_value[c])) for c in range(K)]
+        else:
+            results = [attribute(class_student(self.student_, c), x, method, background, by_group=by_group, **options)
+                       for c in range(self.student_.n_outputs)]  # one game per class logit
         stack = lambda parts: parts[0] if len(parts) == 1 else np.stack(parts, -1)
         errors = [r.standard_error for r in results]
         base = np.tile([r.base_value for r in results], (len(x), 1))  # (n, 1) or (n, K)

@@ -206,9 +206,12 @@ def _shapley(model: GBDT2NN, x: torch.Tensor, baselines: torch.Tensor, *, n_perm
     "(G, k, n) exact Shapley values of the group networks, or (values, standard errors) when sampling."
     if n_permutations is None:
         return group_shapley(model, x, baselines, chunk)
+    if model.n_outputs > 1:
+        raise ValueError("sampled Shapley values explain one logit: pass class_student(model, c), or leave "
+                         "n_permutations out for exact values of every logit at once.")
     return group_shapley_sampled(model, x, baselines, n_permutations, seed)
 
-register_method(AttributionMethod("shapley", background_sample, _shapley))
+register_method(AttributionMethod("shapley", background_sample, _shapley, all_classes=True))
 
 # %% ../nbs/11_shapley.ipynb #9cec0f4f
 def _leaf_paths(booster: lgb.Booster) -> dict[str, np.ndarray]:

@@ -21,7 +21,6 @@ from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from .io import read_json, verify_manifest, write_array_atomic, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
-from .student import class_student
 from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
@@ -104,9 +103,8 @@ class ExplainedRows:
 def student_shapley(model, X: pd.DataFrame, background: torch.Tensor) -> np.ndarray:
     "(n, d), or (n, d, K), the student's exact Shapley values of rows X against the background rows (m, d), one game per logit (K logits: centred)."
     x = model.to_tensor(X)
-    values = [attribute(class_student(model.student_, c), x, "shapley", background, n_background=len(background)).values
-              for c in range(model.student_.n_outputs)]
-    return values[0] if len(values) == 1 else centre_classes(np.stack(values, -1))
+    values = attribute(model.student_, x, "shapley", background, n_background=len(background)).values  # every logit at once
+    return values if model.student_.n_outputs == 1 else centre_classes(values)
 
 def evaluate_student(
     model,  # a fitted estimator
