@@ -24,11 +24,11 @@ from .shapley import teacher_interventional_shap
 from .teacher import Teacher, TeacherConfig
 
 # %% auto #0
-__all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES', 'HEADLINE_FIGURES',
-           'StudySettings', 'study_plan', 'entry_mu', 'student_params', 'ExplainedRows', 'student_shapley',
-           'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context', 'run_study',
-           'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table', 'best_run',
-           'headline_table']
+__all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'MAIN_JOB', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES',
+           'HEADLINE_FIGURES', 'StudySettings', 'study_plan', 'entry_mu', 'student_params', 'ExplainedRows',
+           'student_shapley', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context',
+           'run_study', 'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table',
+           'best_run', 'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -51,6 +51,7 @@ REDUCED = StudySettings(estimator={**STUDY_ESTIMATOR, "coalition_statistics": "o
 QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves": 16, "n_groups": 5, "features_per_group": 6,
                                  "hidden_sizes": (32, 16), "student_epochs": 3, "embedding_min_steps": 100},
                       max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
+MAIN_JOB = StudySettings(explain_rows=500)  # `gbdt2nn run`'s default: the estimators' defaults on every training row, 500 test rows
 
 # %% ../nbs/18_study.ipynb #2ce5ac79
 CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.2, "coalition_per_group": 0.2, "both": 0.001}
