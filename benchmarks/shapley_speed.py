@@ -46,9 +46,10 @@ def reference_group_shapley(model: GBDT2NN, x: torch.Tensor, background: torch.T
     masks = coalition_masks(k).to(z_x.dtype).to(z_x.device)
     coefficients = shapley_coefficients(k).to(z_x.device)
     n_coalitions = len(masks)
+    rows_per_chunk = max(1, chunk // (n_coalitions * m))
     out = []
-    for start in range(0, n, max(1, chunk // (n_coalitions * m))):
-        zx = z_x[:, :, start: start + max(1, chunk // (n_coalitions * m))]
+    for start in range(0, n, rows_per_chunk):
+        zx = z_x[:, :, start: start + rows_per_chunk]
         r = zx.shape[2]
         mask = masks.t().view(1, k, 1, n_coalitions, 1)
         hybrid = mask * zx.view(G, k, r, 1, 1) + (1 - mask) * z_b.view(G, k, 1, 1, m)

@@ -335,7 +335,7 @@ class ExplainingStudent(nn.Module):
     ):
         super().__init__()
         self.serving, student = serving, serving.student
-        self.n_groups, self.n_outputs, self.n_background = student.n_groups, student.n_outputs, len(background)
+        self.n_outputs, self.n_background = student.n_outputs, len(background)
         with torch.no_grad():
             (first_weight, first_bias), *later = folded_layers(student)
             terms_b = slot_terms(student, student.group_inputs(background), first_weight)  # (G, H, k, m)
