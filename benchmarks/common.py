@@ -27,11 +27,6 @@ def layer_sizes(text: str) -> tuple[int, ...]:
     return tuple(int(units) for units in text.split(","))
 
 
-def game_background(X_train, size: int):
-    "The background rows of the one-game benchmarks: a sample of `size` training rows, seeded 0, the same in every script."
-    return X_train.sample(size, random_state=0)
-
-
 def timed(fn, repeats: int = 1) -> float:
     "Fastest wall time of `repeats` calls of fn()."
     best = float("inf")

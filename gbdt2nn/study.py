@@ -5,6 +5,9 @@
 # %% ../nbs/18_study.ipynb #138cd5e6
 from __future__ import annotations
 
+import io
+import os
+import socket
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,7 +21,7 @@ from .agreement import HEADLINE_METRICS, centre_classes, fidelity, global_import
 from .attribution import attribute
 from .data import Dataset
 from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
-from .io import read_json, verify_manifest, write_array_atomic, write_json_atomic
+from .io import read_json, verify_manifest, write_array_atomic, write_bytes_atomic, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
 from .teacher import Teacher, TeacherConfig
@@ -27,8 +30,8 @@ from .teacher import Teacher, TeacherConfig
 __all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'MAIN_JOB', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES',
            'HEADLINE_FIGURES', 'StudySettings', 'study_plan', 'entry_mu', 'student_params', 'ExplainedRows',
            'student_shapley', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context',
-           'run_study', 'attribution_seconds', 'finished', 'run_name', 'chosen_weights', 'best_weight_table',
-           'best_run', 'headline_table']
+           'run_study', 'claim_run', 'claim_alive', 'write_scores', 'attribution_seconds', 'finished', 'run_name',
+           'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -54,13 +57,15 @@ QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves":
 MAIN_JOB = StudySettings(explain_rows=500)  # `gbdt2nn run`'s default: the estimators' defaults on every training row, 500 test rows
 
 # %% ../nbs/18_study.ipynb #2ce5ac79
-CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.2, "coalition_per_group": 0.2, "both": 0.001}
+CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.2, "coalition_per_group": 0.2, "both": 0.001,
+                  "coalition_marginal": 0.3}
 
 VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "global": lambda w: {"explanation_weight": w},
     "per_group": lambda w: {"explanation_weight": w, "explanation_by_group": True},
     "coalition": lambda w: {"coalition_weight": w},
     "coalition_per_group": lambda w: {"coalition_weight": w, "coalition_by_group": True},
+    "coalition_marginal": lambda w: {"coalition_weight": w, "coalition_marginal_weight": 1.0},  # ν = 1: marginal pairs too
     "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": CHOSEN_WEIGHTS["coalition"]},
 }
 
@@ -192,7 +197,7 @@ def run_study(
     cache_dir: str | None = None,  # cache of teacher attributions
     save_dir: str | Path | None = None,  # save each fitted model under save_dir/<variant>_weight<w>_seed<s>
     progress: bool = True,  # progress bar over runs
-    records_dir: str | Path | None = None,  # each finished run's row as <name>.json (its test Shapley values as <name>.npy); runs recorded there are not run again
+    records_dir: str | Path | None = None,  # each finished run's row as <name>.json (its test Shapley values as <name>.npy, its raw scores as <name>_scores.npz); runs recorded there are not run again, runs another live process claimed are left to it
     both_mu: float | None = None,  # μ of the 'both' variant (None: CHOSEN_WEIGHTS["coalition"])
 ) -> tuple[pd.DataFrame, dict]:
     "One row per (variant, weight, seed) run, and the teacher's and the baselines' figures; weights None: each variant at its chosen weight."
@@ -219,6 +224,8 @@ def run_study(
         if finished(record_path, save_dir, entry):  # an earlier, interrupted run got this far
             rows.append(read_json(record_path))
             continue
+        if record_path is not None and not claim_run(record_path):  # another live process is running it
+            continue
         model = estimator(**{**shared, **student_params(entry)}, seed=entry["seed"])
         start = time.perf_counter()
         model.fit(X_train, y_train, ds.X_valid, ds.y_valid)
@@ -230,9 +237,51 @@ def run_study(
             model.save(Path(save_dir) / run_name(record), ds.encoding)  # self-contained: how raw columns are encoded
         if record_path is not None:  # the values, then the record: a record means the run is complete
             write_array_atomic(record_path.with_suffix(".npy"), test_values)
+            write_scores(record_path, model, ds)
             write_json_atomic(record_path, record)
         rows.append(record)
     return pd.DataFrame(rows), context
+
+def claim_run(record_path: Path) -> bool:
+    "Take the run of `record_path` for this process (a claim file holding its process id); False while another live process holds it."
+    claim = record_path.parent / "claims" / record_path.stem
+    claim.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):  # a claim left by a process that died is taken over once
+        try:
+            descriptor = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if claim_alive(claim):
+                return False
+            claim.unlink(missing_ok=True)
+            continue
+        with os.fdopen(descriptor, "w") as file:
+            file.write(f"{socket.gethostname()} {os.getpid()}\n")
+        return True
+    return False
+
+def claim_alive(claim: Path) -> bool:
+    "Whether the process named in a claim file still runs (a claim from another host, or unreadable, counts as alive)."
+    try:
+        host, pid = claim.read_text().split()
+    except (OSError, ValueError):
+        return True  # being written this instant
+    if host != socket.gethostname():
+        return True
+    if int(pid) == os.getpid():
+        return False  # this process claimed it before and was interrupted: it may run it again
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+def write_scores(record_path: Path, model, ds: Dataset) -> None:
+    "The student's raw scores of the whole validation and test splits beside its record (<name>_scores.npz), for paired comparisons over rows."
+    buffer = io.BytesIO()
+    np.savez(buffer, valid=model.raw_score(ds.X_valid).astype(np.float32), test=model.raw_score(ds.X_test).astype(np.float32))
+    write_bytes_atomic(record_path.with_name(f"{record_path.stem}_scores.npz"), buffer.getvalue())
 
 def attribution_seconds(model) -> float:
     "Seconds the fit of `model` spent computing its teacher's attributions (0 if none or read from the cache)."

@@ -163,6 +163,12 @@ def test_datasets_lists_every_bundled_dataset():
     (["run", "--data", "{infinite}", "--target", "y", "--out", "o"], "target column 'y' has infinite values"),
     (["run", "--dataset", "diabetes", "--out", "{table}"], "is a file"),
     (["explain", "--model", "nowhere", "--data", "{table}", "--out", "."], "is a folder"),
+    (["select", "--out", "o", "--datasets", "diabetes,nope"], "unknown: ['nope']"),
+    (["select", "--out", "o", "--seeds", "0,x"], "--seeds must be comma-separated integers"),
+    (["select", "--out", "o", "--rows", "-5"], "--rows must be"),
+    (["select", "--out", "o", "--table-only"], "holds no finished dataset"),
+    (["select", "--out", "o", "--draws", "-1"], "--draws must be"),
+    (["select", "--out", "o", "--candidates", "mu5_nu5"], "unknown candidates"),
 ])
 def test_user_errors_give_one_line_and_exit_code_2(tmp_path, monkeypatch, capsys, args, message):
     "Each mistake, through `main` in this process (the entry point itself is checked once below)."
@@ -414,3 +420,30 @@ def test_a_cluster_run_writes_a_model_that_explains(tmp_path):
     # the same folder again is refused; --overwrite runs it afresh
     again = gbdt2nn("run", "--dask", "local:1", "--data", data, "--target", "malignant", "--task", "binary", "--out", out)
     assert again.returncode == 2 and "already holds a finished run" in again.stderr
+
+
+def test_select_tables_and_chooses_from_finished_students(tmp_path):
+    "`gbdt2nn select --table-only` over a small selection: a row per dataset and candidate, and a choice from the grid, written and printed."
+    from dataclasses import replace
+
+    from gbdt2nn.selection import RECIPE_BASE, SELECTION, run_selection
+    tiny = replace(SELECTION, estimator={**RECIPE_BASE, "n_trees": 20, "num_leaves": 8, "n_groups": 3,
+                                         "features_per_group": 3, "embedding_dim": 4, "hidden_sizes": (8,),
+                                         "student_epochs": 2, "student_min_steps": 0, "student_batch_size": 64,
+                                         "coalition_rows": 16, "input_bins": 4},
+                   max_train_rows=None, explain_rows=20, valid_rows=20, n_background=4)
+    run_selection(tmp_path, ("diabetes",), (0,), tiny, progress=False)
+    done = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--table-only")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(tmp_path / "table.csv")
+    assert sorted(table.candidate) == ["mu0.1_nu0", "mu0.1_nu1", "mu0.3_nu0", "mu0.3_nu1", "reference"]
+    assert (table.valid_gain_low <= table.valid_gain_high).all()
+    choice = json.loads((tmp_path / "choice.json").read_text())
+    assert choice["chosen"] in set(table.candidate) - {"reference"} and choice["n_tried"] == 4
+    assert f"chosen: {choice['chosen']}" in done.stdout
+    run_selection(tmp_path / "saved", ("diabetes",), (0,), tiny, progress=False, candidates=["mu0.1_nu1"], save_models=True)
+    done = gbdt2nn("select", "--out", tmp_path / "saved", "--datasets", "diabetes", "--table-only", "--draws", "2")
+    assert done.returncode == 0, done.stderr
+    draws = pd.read_csv(tmp_path / "saved" / "draws.csv")
+    assert sorted(set(draws.candidate)) == ["mu0.1_nu1", "reference"] and sorted(set(draws.draw)) == [0, 1]
+    assert "over 2 background draws" in done.stdout
