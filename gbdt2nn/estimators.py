@@ -33,6 +33,7 @@ from gbdt2nn.distill import (
     update_student,
 )
 
+from .agreement import centre_classes, headline
 from .attribution import Attribution, attribute
 from .checks import as_frame, as_label
 from .coalition import CoalitionConfig, make_coalition_term
@@ -47,9 +48,9 @@ from .teacher import TEACHER_FILES, Teacher, TeacherConfig
 from .training import limit_threads
 
 # %% auto #0
-__all__ = ['STAGES', 'RUNTIME_PARAMS', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig', 'carve_validation', 'loss_terms',
-           'fit_student', 'check_encoding', 'save_estimator', 'load_estimator', 'with_threads', 'GBDT2NNBase',
-           'GBDT2NNClassifier', 'GBDT2NNRegressor']
+__all__ = ['FALLBACK_ROWS', 'STAGES', 'RUNTIME_PARAMS', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig', 'carve_validation',
+           'loss_terms', 'fit_student', 'check_encoding', 'save_estimator', 'load_estimator', 'with_threads',
+           'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
 
 # %% ../nbs/15_estimators.ipynb #771fbe49
 @dataclasses.dataclass
@@ -57,6 +58,9 @@ class FitConfig(Settings):
     "The estimator's own settings."
     valid_fraction: float = setting(0.1, Interval(float, 0, 0.9, low_open=True), "share of the training rows carved out for validation when no validation split is given")
     background_size: int = setting(200, Interval(int, 1), "training rows kept as the background the explanations are relative to")
+    coalition_fallback: float | None = setting(None, Interval(float, high=1.0, none=True), "with a coalition term: train the plain student first and keep it where its same-game R² against the teacher on validation rows reaches this, training the term only where it falls short (None: always train the term)")
+
+FALLBACK_ROWS = 500  # first validation rows on which `coalition_fallback` judges the plain student
 
 STAGES = (TeacherConfig, EmbeddingConfig, DistillConfig, ExplanationConfig, CoalitionConfig, OnlineConfig, FitConfig)
 RUNTIME_PARAMS = ("cache_dir", "seed", "device", "teacher", "progress", "n_jobs")
@@ -179,7 +183,7 @@ def save_estimator(model, folder: str | Path, encoding: dict | None = None) -> P
         "feature_names": list(model.feature_names_in_), "fill_values": model.fill_values_.tolist(),
         "classes": getattr(model, "classes_", np.array([])).tolist(), "student": model.student_.config(),
         "history": model.history_, "encoding": encoding, "label_variance": model.label_variance_,
-        "online_history": model.online_history_})
+        "online_history": model.online_history_, "fallback": getattr(model, "fallback_", None)})
     write_manifest(folder, ESTIMATOR_FILES)  # last: the folder is complete
     model.encoding_ = encoding
     return folder
@@ -218,6 +222,7 @@ def _estimator_from_files(cls, folder: Path, config: dict):
     model.history_ = config["history"]
     model.label_variance_ = float(config.get("label_variance", 1.0))  # folders saved before partial_fit lack these two
     model.online_history_ = list(config.get("online_history", []))
+    model.fallback_ = config.get("fallback")  # folders saved before coalition_fallback lack it
     model.encoding_ = check_encoding(config["encoding"], config["feature_names"])
     model.embedding_ = LeafEmbedding(model.teacher_.n_leaves, model.teacher_.groups, params["embedding_dim"],
                                      model.teacher_.leaf_values, n_outputs=model.teacher_.n_outputs)
@@ -286,6 +291,7 @@ class GBDT2NNBase(BaseEstimator):
         coalition_pair_sampling: str = CoalitionConfig.coalition_pair_sampling,
         online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
+        coalition_fallback: float | None = FitConfig.coalition_fallback,
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
         progress: bool = True, n_jobs: int | None = None,
     ):
@@ -308,7 +314,7 @@ class GBDT2NNBase(BaseEstimator):
         self.coalition_marginal_weight = coalition_marginal_weight
         self.coalition_marginal_scale, self.coalition_pair_sampling = coalition_marginal_scale, coalition_pair_sampling
         self.online_lr, self.online_epochs = online_lr, online_epochs
-        self.valid_fraction, self.background_size = valid_fraction, background_size
+        self.valid_fraction, self.background_size, self.coalition_fallback = valid_fraction, background_size, coalition_fallback
         self.cache_dir, self.seed, self.device, self.teacher, self.progress = cache_dir, seed, device, teacher, progress
         self.n_jobs = n_jobs
 
@@ -373,8 +379,25 @@ class GBDT2NNBase(BaseEstimator):
             y_valid = self._labels(y_valid, len(X_valid), "y_valid")
         self.teacher_ = self._teacher(X, y, X_valid, y_valid, configs["TeacherConfig"])
         self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
-        fitted = fit_student(self.teacher_, X, y, X_valid, y_valid, configs, self.cache_dir, self.device, self.progress)
-        return self.adopt_fitted(self.teacher_, list(self.feature_names_in_), fitted)
+        coalition, threshold = configs["CoalitionConfig"], configs["FitConfig"].coalition_fallback
+        if threshold is None or coalition.coalition_weight == 0:
+            fitted = fit_student(self.teacher_, X, y, X_valid, y_valid, configs, self.cache_dir, self.device, self.progress)
+            return self.adopt_fitted(self.teacher_, list(self.feature_names_in_), fitted)
+        return self._fit_with_fallback(X, y, X_valid, y_valid, configs, threshold)
+
+    def _fit_with_fallback(self, X, y, X_valid, y_valid, configs: dict, threshold: float):
+        "The plain student, kept where its same-game R² on the first validation rows reaches `threshold`; else the student with the coalition term."
+        plain = {**configs, "CoalitionConfig": dataclasses.replace(configs["CoalitionConfig"], coalition_weight=0.0)}
+        names = list(self.feature_names_in_)
+        self.adopt_fitted(self.teacher_, names, fit_student(self.teacher_, X, y, X_valid, y_valid, plain, self.cache_dir,
+                                                            self.device, self.progress))
+        plain_r2 = self.same_game_r2(X_valid.iloc[:FALLBACK_ROWS])
+        if plain_r2 < threshold:
+            self.adopt_fitted(self.teacher_, names, fit_student(self.teacher_, X, y, X_valid, y_valid, configs,
+                                                                self.cache_dir, self.device, self.progress))
+        self.fallback_ = {"plain_same_r2": plain_r2, "threshold": threshold, "rows": min(len(X_valid), FALLBACK_ROWS),
+                          "kept": "plain" if plain_r2 >= threshold else "coalition"}
+        return self
 
     def adopt_fitted(self, teacher: Teacher, feature_names: list[str], fitted: dict, classes=None):
         "Take a teacher and the parts fitted on it (`fit_student`'s dict, or `fit_student_on_workers`'s) as this estimator's fitted state."
@@ -388,6 +411,7 @@ class GBDT2NNBase(BaseEstimator):
         self.explanation_info_ = fitted["terms"].get("explanation")
         self.label_variance_, self.online_history_ = fitted["label_variance"], []
         self.__dict__.pop("online_optimizer_", None)  # a refit starts the online updates afresh
+        self.fallback_ = None  # what `coalition_fallback` decided (None: it did not run)
         return self
 
     # -- updating online ------------------------------------------------------------------------
@@ -455,6 +479,12 @@ class GBDT2NNBase(BaseEstimator):
         return shap.Explanation(values=stack([r.values for r in results]), base_values=base[:, 0] if len(results) == 1 else base,
                                 data=x.numpy().astype(np.float64), feature_names=list(self.feature_names_in_),
                                 error_std=None if errors[0] is None else stack(errors))
+
+    def same_game_r2(self, X, n_background: int = 16) -> float:
+        "R² of the student's exact Shapley values of X against its teacher's interventional TreeSHAP on the same `n_background` stored background rows (K classes: centred)."
+        student = centre_classes(self.explain(X, method="shapley", n_background=n_background).values)
+        teacher = centre_classes(self.explain_teacher(X, n_background=n_background).values)
+        return headline(student, teacher, n_boot=1)["r2_all"]
 
     @with_threads
     def explain_teacher(self, X, game: str = "interventional", by_group: bool = False, n_background: int = 16,

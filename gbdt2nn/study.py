@@ -66,6 +66,7 @@ VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "coalition": lambda w: {"coalition_weight": w},
     "coalition_per_group": lambda w: {"coalition_weight": w, "coalition_by_group": True},
     "coalition_marginal": lambda w: {"coalition_weight": w, "coalition_marginal_weight": 1.0},  # ν = 1: marginal pairs too
+    "coalition_fallback": lambda w: {"coalition_weight": w, "coalition_fallback": 0.9},  # the plain student kept where it agrees
     "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": CHOSEN_WEIGHTS["coalition"]},
 }
 
