@@ -22,5 +22,5 @@ resource.setrlimit(resource.RLIMIT_DATA, (vm_data + budget, resource.RLIM_INFINI
 try:
     _, history = run_here(distill_rank, saved["student"], *arguments, buffer_rows=buffer_rows)
     print(json.dumps({"trained": True, "loss": history[-1]["loss"]}))
-except (MemoryError, RuntimeError) as error:  # numpy raises the first, torch's allocator the second
+except (MemoryError, RuntimeError, OSError) as error:  # numpy raises the first, torch's allocator the second, pyarrow's reader (std::bad_alloc) the third
     print(json.dumps({"trained": False, "error": str(error)[:300]}))
