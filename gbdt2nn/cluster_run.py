@@ -20,7 +20,7 @@ from .io import write_json_atomic
 from .metrics import metric_name, score
 
 # %% auto #0
-__all__ = ['SPLIT', 'split_frame', 'class_codes', 'partition_scores', 'test_scores', 'run_on_cluster']
+__all__ = ['SPLIT', 'split_frame', 'class_codes', 'partition_scores', 'test_scores', 'refuse_unstreamed_terms', 'run_on_cluster']
 
 # %% ../nbs/22_cluster_run.ipynb #61985700
 SPLIT = (0.8, 0.1, 0.1)  # shares of training, validation and test rows
@@ -58,6 +58,15 @@ def test_scores(frame, model, target: str) -> tuple[np.ndarray, np.ndarray, np.n
     return (scores["y"].to_numpy(), teacher[:, 0], student[:, 0]) if outputs == 1 else (scores["y"].to_numpy(), teacher, student)
 
 # %% ../nbs/22_cluster_run.ipynb #6c77d78b
+def refuse_unstreamed_terms(configs: dict) -> None:
+    "Refuse the loss terms a cluster run does not train (attribution and coalition imitation), rather than ignore them."
+    asked = {"explanation_weight": configs["ExplanationConfig"].explanation_weight,
+             "coalition_weight": configs["CoalitionConfig"].coalition_weight}
+    asked = {name: weight for name, weight in asked.items() if weight > 0}
+    if asked:
+        raise ValueError(f"a cluster run trains the plain recipe: {', '.join(f'{k}={v:g}' for k, v in asked.items())} is not "
+                         "streamed to the workers yet. Set it to 0 for a cluster run, or fit the estimator in memory.")
+
 def run_on_cluster(
     client,  # a distributed.Client
     data: str | Path,  # the Parquet dataset (a file, a folder of files or a glob)
@@ -73,10 +82,11 @@ def run_on_cluster(
 ) -> dict:
     "The teacher, its leaf embeddings and the student on a Dask cluster; the test rows judged on the workers; the model saved."
     started, out = time.perf_counter(), Path(out)
-    (out / "metrics.json").unlink(missing_ok=True)  # written again last, once this run is complete
-    shutil.rmtree(out / "data", ignore_errors=True)  # no files of an earlier run's partitions among this run's
     model = (GBDT2NNRegressor if task == "regression" else GBDT2NNClassifier)(**(params or {}))
     configs, seed = model.configs(), model.seed
+    refuse_unstreamed_terms(configs)  # before anything of an earlier run is removed
+    (out / "metrics.json").unlink(missing_ok=True)  # written again last, once this run is complete
+    shutil.rmtree(out / "data", ignore_errors=True)  # no files of an earlier run's partitions among this run's
     frame = read_parquet_frame(data, target)
     classes = class_codes(frame, target, task)
     splits = split_frame(frame, seed)

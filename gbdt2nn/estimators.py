@@ -48,9 +48,9 @@ from .teacher import TEACHER_FILES, Teacher, TeacherConfig
 from .training import limit_threads
 
 # %% auto #0
-__all__ = ['FALLBACK_ROWS', 'STAGES', 'RUNTIME_PARAMS', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig', 'carve_validation',
-           'loss_terms', 'fit_student', 'check_encoding', 'save_estimator', 'load_estimator', 'with_threads',
-           'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
+__all__ = ['FALLBACK_ROWS', 'STAGES', 'RUNTIME_PARAMS', 'RECIPES', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig',
+           'carve_validation', 'loss_terms', 'fit_student', 'check_encoding', 'save_estimator', 'load_estimator',
+           'with_threads', 'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
 
 # %% ../nbs/15_estimators.ipynb #771fbe49
 @dataclasses.dataclass
@@ -64,6 +64,14 @@ FALLBACK_ROWS = 500  # first validation rows on which `coalition_fallback` judge
 
 STAGES = (TeacherConfig, EmbeddingConfig, DistillConfig, ExplanationConfig, CoalitionConfig, OnlineConfig, FitConfig)
 RUNTIME_PARAMS = ("cache_dir", "seed", "device", "teacher", "progress", "n_jobs")
+
+# %% ../nbs/15_estimators.ipynb #fc551bd2
+RECIPES = {  # each named recipe's parameters where the two differ; every other parameter keeps its default
+    "deepgbm": {"feature_selection": "gain", "input_bins": 0, "student_epochs": 8, "coalition_rows": None,
+                "coalition_weight": 0.0, "coalition_fallback": None},
+    "explaining": {"feature_selection": "cover", "input_bins": 16, "student_epochs": 16, "coalition_rows": 192,
+                   "coalition_weight": 0.3, "coalition_fallback": 0.9},
+}
 
 # %% ../nbs/15_estimators.ipynb #2ffaf88e
 def carve_validation(
@@ -325,6 +333,13 @@ class GBDT2NNBase(BaseEstimator):
         "Refuse a renamed parameter with its new name (scikit-learn allows no **kwargs in __init__)."
         refuse_renamed(cls.__name__, {k: v for k, v in kwargs.items() if k not in cls._get_param_names()})
         return super().__new__(cls)
+
+    @classmethod
+    def from_recipe(cls, recipe: str, **params):
+        "An estimator of a named recipe (`RECIPES`: 'deepgbm' or 'explaining'), with `params` on top."
+        if recipe not in RECIPES:
+            raise ValueError(f"unknown recipe {recipe!r}; the named recipes are {sorted(RECIPES)}.")
+        return cls(**{**RECIPES[recipe], **params})
 
     def configs(self) -> dict:
         "Every stage's configuration, built from the parameters and validated: class name -> configuration."
