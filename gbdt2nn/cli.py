@@ -23,7 +23,7 @@ __all__ = ['N_JOBS_HELP', 'DEFAULT_STUDENTS', 'RUN_FORMAT', 'RUN_FILES', 'QUICK_
            'parse_weights', 'build_parser', 'command_datasets', 'run_arguments', 'study_seeds', 'run_identity',
            'check_run_folder', 'clear_run', 'write_run', 'command_run', 'dask_arguments', 'command_run_dask',
            'command_explain', 'load_model', 'read_rows', 'model_rows', 'command_export', 'select_arguments',
-           'command_select', 'class_names', 'model_labels', 'command_update', 'first_line', 'main']
+           'unfinished', 'command_select', 'class_names', 'model_labels', 'command_update', 'first_line', 'main']
 
 # %% ../nbs/25_cli.ipynb #51645bf8
 class UserError(Exception):
@@ -417,6 +417,15 @@ SELECTION_COLUMNS = ["dataset", "candidate", "seeds", "valid_gain", "valid_gain_
                      "valid_same_r2_all", "valid_path_r2_all", "valid_same_spearman_abs_gain",
                      "valid_path_spearman_abs_gain", "targets_met", "non_inferior"]
 
+def unfinished(table: pd.DataFrame, datasets: list[str], seeds: list[int]) -> list[str]:
+    "What a selection table lacks of its plan: datasets with no finished student, and candidates with fewer seeds than asked."
+    missing = [f"{name}: nothing finished" for name in datasets if name not in set(table.dataset)]
+    for candidate in table.candidate.unique():
+        rows = table[table.candidate == candidate].set_index("dataset")
+        missing += [f"{name} {candidate}: {int(rows.seeds.get(name, 0))} of {len(seeds)} seeds" for name in datasets
+                    if name in set(table.dataset) and rows.seeds.get(name, 0) < len(seeds)]
+    return missing
+
 def command_select(args) -> int:
     "Run the selection protocol into --out (or only read it), then write and print its table and the rule's choice."
     from gbdt2nn.data import load_dataset
@@ -429,13 +438,19 @@ def command_select(args) -> int:
     if not args.table_only:
         run_selection(out, datasets, seeds, settings, args.device, candidates=candidates, save_models=args.save_models)
     table = selection_table(out, datasets)
-    choice = choose_recipe(table)
-    write_text_atomic(out / "table.csv", table.to_csv(index=False))
-    write_json_atomic(out / "choice.json", {"format": "gbdt2nn-selection-1", "seeds": seeds, **choice})
+    choice, missing = choose_recipe(table), unfinished(table, datasets, seeds)
+    written = args.table_only or not missing  # a process done before the others sharing --out leaves the files to them
+    if written:
+        write_text_atomic(out / "table.csv", table.to_csv(index=False))
+        write_json_atomic(out / "choice.json", {"format": "gbdt2nn-selection-1", "seeds": seeds, **choice})
     with pd.option_context("display.width", 200, "display.max_columns", None):
         print(table[SELECTION_COLUMNS].round(4).to_string(index=False))
     print(f"chosen: {choice['chosen']} ({choice['rule']}; {choice['n_tried']} candidates tried on "
-          f"{len(choice['datasets'])} datasets); wrote {out / 'table.csv'} and {out / 'choice.json'}")
+          f"{len(choice['datasets'])} datasets)" + (f"; wrote {out / 'table.csv'} and {out / 'choice.json'}" if written else ""))
+    if missing:
+        print(f"note: the table covers finished students only; unfinished (other processes, or failed): {'; '.join(missing)}."
+              + ("" if written else " table.csv and choice.json are not written: the last process to finish writes them, "
+                 "or run the same command with --table-only"))
     if args.draws:
         draws = pd.concat([background_draws(out / name, load_dataset(name), settings, args.draws)
                            for name in datasets if (out / name / "models").exists()])

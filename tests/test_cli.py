@@ -440,7 +440,11 @@ def test_select_tables_and_chooses_from_finished_students(tmp_path):
     assert (table.valid_gain_low <= table.valid_gain_high).all()
     choice = json.loads((tmp_path / "choice.json").read_text())
     assert choice["chosen"] in set(table.candidate) - {"reference"} and choice["n_tried"] == 4
-    assert f"chosen: {choice['chosen']}" in done.stdout
+    assert f"chosen: {choice['chosen']}" in done.stdout and "unfinished" not in done.stdout
+    partial = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--seeds", "0,1", "--table-only")
+    assert partial.returncode == 0, partial.stderr
+    assert "unfinished (other processes, or failed): " in partial.stdout
+    assert all(f"diabetes {c}: 1 of 2 seeds" in partial.stdout for c in set(table.candidate))
     run_selection(tmp_path / "saved", ("diabetes",), (0,), tiny, progress=False, candidates=["mu0.1_nu1"], save_models=True)
     done = gbdt2nn("select", "--out", tmp_path / "saved", "--datasets", "diabetes", "--table-only", "--draws", "2")
     assert done.returncode == 0, done.stderr
