@@ -335,7 +335,7 @@ class GBDT2NNBase(BaseEstimator):
         return super().__new__(cls)
 
     @classmethod
-    def from_recipe(cls, recipe: str, **params):
+    def from_recipe(cls, recipe: str, **params) -> GBDT2NNBase:
         "An estimator of a named recipe (`RECIPES`: 'deepgbm' or 'explaining'), with `params` on top."
         if recipe not in RECIPES:
             raise ValueError(f"unknown recipe {recipe!r}; the named recipes are {sorted(RECIPES)}.")
