@@ -419,11 +419,12 @@ SELECTION_COLUMNS = ["dataset", "candidate", "seeds", "valid_gain", "valid_gain_
 
 def unfinished(table: pd.DataFrame, datasets: list[str], seeds: list[int]) -> list[str]:
     "What a selection table lacks of its plan: datasets with no finished student, and candidates with fewer seeds than asked."
-    missing = [f"{name}: nothing finished" for name in datasets if name not in set(table.dataset)]
+    finished = set(table.dataset)
+    seeds_of = table.set_index(["candidate", "dataset"]).seeds  # finished seeds of each (candidate, dataset)
+    missing = [f"{name}: nothing finished" for name in datasets if name not in finished]
     for candidate in table.candidate.unique():
-        rows = table[table.candidate == candidate].set_index("dataset")
-        missing += [f"{name} {candidate}: {int(rows.seeds.get(name, 0))} of {len(seeds)} seeds" for name in datasets
-                    if name in set(table.dataset) and rows.seeds.get(name, 0) < len(seeds)]
+        missing += [f"{name} {candidate}: {int(seeds_of.get((candidate, name), 0))} of {len(seeds)} seeds"
+                    for name in datasets if name in finished and seeds_of.get((candidate, name), 0) < len(seeds)]
     return missing
 
 def command_select(args) -> int:
