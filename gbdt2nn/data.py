@@ -28,7 +28,7 @@ __all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'CLASS_WEIGHTS', 'DEL
            'load_synthetic', 'load_synthetic_multiclass', 'sniff_delimiter', 'read_table', 'drop_index_column',
            'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame', 'plain', 'check_target',
            'guess_task', 'target_levels', 'labels_from_levels', 'binary_labels', 'load_table', 'list_datasets',
-           'load_dataset']
+           'load_dataset', 'inconsistent_dimensions']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -489,3 +489,17 @@ def load_dataset(
     if Path(name).suffix.lower() in (".csv", ".parquet", ".pq", ".txt", ".gz"):
         return load_table(name, target, task, seed, split)
     raise ValueError(f"unknown dataset {name!r}: use one of {list(DATASETS)} or a path to a .csv / .parquet file.")
+
+# %% ../nbs/03_data.ipynb #b4de5136
+def inconsistent_dimensions(
+    X: pd.DataFrame,  # diamonds rows with columns x, y, z (mm) and depth (%)
+    tolerance: float = 5.0,  # largest accepted gap, in points, between the recorded and the implied depth
+) -> np.ndarray:
+    "(n,) True where a dimension is zero or missing, or the recorded depth differs from 100 · 2z / (x + y) by more than `tolerance` points."
+    missing = {"x", "y", "z", "depth"} - set(X.columns)
+    if missing:
+        raise ValueError(f"inconsistent_dimensions needs the diamonds columns x, y, z and depth; missing {sorted(missing)}.")
+    x, y, z, depth = (X[c].to_numpy(np.float64) for c in ("x", "y", "z", "depth"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        implied = 200.0 * z / (x + y)
+    return ~((np.minimum(np.minimum(x, y), z) > 0) & (np.abs(implied - depth) <= tolerance))

@@ -13,14 +13,27 @@ import pandas as pd
 from .data import Dataset, load_dataset
 from .io import read_json, write_json_atomic
 from .metrics import score
-from .study import GAMES, StudySettings, run_name, run_study, student_params, study_plan
+from .agreement import headline
+from .metrics import softmax
+from gbdt2nn.study import (
+    GAMES,
+    StudySettings,
+    explained_parts,
+    run_name,
+    run_study,
+    student_params,
+    study_plan,
+    study_rows,
+    study_teacher,
+)
 
 # %% auto #0
 __all__ = ['RECIPE_BASE', 'GRID_WEIGHTS', 'GRID_VARIANTS', 'DECLARED_VARIANTS', 'DEV_DATASETS', 'SELECTION', 'SELECTION_SEEDS',
            'R2_TARGETS', 'GAIN_TARGET', 'RANK_METRICS', 'NON_INFERIORITY', 'AGREEMENT', 'candidate_name',
            'candidate_params', 'improvement', 'paired_improvement', 'grid_entries', 'run_selection', 'read_runs',
-           'read_scores', 'targets_met', 'dataset_rows', 'selection_table', 'choose_recipe', 'background_draws',
-           'draw_spread', 'fallback_runs', 'fallback_table']
+           'read_scores', 'targets_met', 'paired_scores', 'dataset_rows', 'selection_table', 'choose_recipe',
+           'background_draws', 'draw_spread', 'fallback_runs', 'fallback_table', 'row_losses', 'excess_losses',
+           'teacher_games', 'target_reach']
 
 # %% ../nbs/23_selection.ipynb #aaf7d2dd
 RECIPE_BASE = {"feature_selection": "cover", "input_bins": 16, "student_epochs": 16, "coalition_rows": 192,
@@ -143,6 +156,19 @@ def targets_met(figures: dict, baseline: dict, prefix: str = "valid_") -> dict[s
 
 AGREEMENT = tuple(f"{game}_{m}" for game in GAMES for m in ("r2_all", *RANK_METRICS))
 
+def paired_scores(
+    folder: str | Path,  # one dataset's folder of a selection run
+    runs: pd.DataFrame,  # its finished students (`read_runs`)
+    candidate: str,  # the candidate's name
+    part: str,  # 'valid' or 'test'
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    "Per seed the candidate shares with the reference, in seed order: the candidate's raw scores of the split, and the reference's."
+    reference = runs[runs.candidate == "reference"].set_index("seed")
+    group = runs[(runs.candidate == candidate) & runs.seed.isin(reference.index)].sort_values("seed")
+    ours = [read_scores(folder, record)[part] for record in group.to_dict(orient="records")]
+    theirs = [read_scores(folder, reference.loc[seed].to_dict() | {"seed": seed})[part] for seed in group.seed]
+    return ours, theirs
+
 def dataset_rows(
     folder: str | Path,  # one dataset's folder of a selection run
     ds: Dataset,  # its dataset
@@ -152,17 +178,15 @@ def dataset_rows(
     "The selection table's rows of one dataset's folder: one per candidate (and the reference) with the seeds it shares with the reference."
     context = read_json(Path(folder) / "context.json")
     runs = read_runs(folder) if runs is None else runs
-    reference = runs[runs.candidate == "reference"].set_index("seed")
     rows = []
     for candidate, group in runs.groupby("candidate", sort=False):
-        group = group[group.seed.isin(reference.index)].sort_values("seed")
+        group = group[group.seed.isin(runs.seed[runs.candidate == "reference"])]
         if group.empty:
             continue
         row = {"dataset": ds.name, "task": ds.task, "candidate": candidate, "seeds": len(group),
                "margin": NON_INFERIORITY[ds.task]}
         for part, y in [("valid", ds.y_valid.to_numpy()), ("test", ds.y_test.to_numpy())]:
-            ours = [read_scores(folder, r)[part] for r in group.to_dict(orient="records")]
-            theirs = [read_scores(folder, reference.loc[s].to_dict() | {"seed": s})[part] for s in group.seed]
+            ours, theirs = paired_scores(folder, runs, candidate, part)
             paired = paired_improvement(ds.task, y, ours, theirs, n_boot)
             row.update({f"{part}_gain": paired["mean"], f"{part}_gain_low": paired["low"],
                         f"{part}_gain_high": paired["high"], f"{part}_gain_seed_std": paired["seed_std"]})
@@ -285,4 +309,48 @@ def fallback_table(
         rows.append(row | {"fell_back": int(chosen.fell_back.sum())})
     if not rows:
         raise ValueError(f"{out} holds no finished dataset; run run_selection (or `gbdt2nn select`) first.")
+    return pd.DataFrame(rows)
+
+# %% ../nbs/23_selection.ipynb #ef7ac807
+def row_losses(task: str, y: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    "(n,) each row's loss: squared error (regression), log-loss of its label from raw logits (binary (n,), multiclass (n, K))."
+    y, raw = np.asarray(y), np.asarray(raw, dtype=np.float64)
+    if task == "regression":
+        return (raw - y) ** 2
+    if task == "binary":
+        return np.logaddexp(0.0, -(2.0 * y - 1.0) * raw)
+    return -np.log(softmax(raw)[np.arange(len(y)), y.astype(np.int64)])
+
+def excess_losses(
+    task: str,
+    y: np.ndarray,  # (n,) labels
+    raws: list[np.ndarray],  # per seed, the candidate's raw scores (n,) or (n, K)
+    references: list[np.ndarray],  # per seed, the reference's raw scores of the same rows
+) -> np.ndarray:
+    "(n,) how much more each row costs the candidate than the reference of its seed, averaged over seeds."
+    if len(raws) != len(references) or not raws:
+        raise ValueError(f"need one reference per candidate seed, at least one; got {len(raws)} and {len(references)}.")
+    return np.mean([row_losses(task, y, r) - row_losses(task, y, ref) for r, ref in zip(raws, references)], axis=0)
+
+# %% ../nbs/23_selection.ipynb #414f2d36
+def teacher_games(ds: Dataset, settings: StudySettings = SELECTION) -> dict:
+    "The selection's teacher refitted: its test metric (to check it is the run's) and, on the validation and test rows, its interventional values' agreement with its path TreeSHAP."
+    X_train, y_train, background = study_rows(ds, settings)
+    teacher = study_teacher(ds, settings, X_train, y_train)
+    parts, _ = explained_parts(ds, teacher, background, settings)
+    return {"teacher_test": score(ds.task, ds.y_test.to_numpy(), teacher.raw_score(ds.X_test)),
+            **{part: headline(rows.same, rows.path) for part, rows in parts.items()}}
+
+def target_reach(
+    context: dict,  # a dataset's context.json (its row-invariant baselines on validation rows)
+    cross_game: dict,  # teacher_games' figures on the validation rows
+) -> pd.DataFrame:
+    "Per agreement target (validation rows): its threshold, what a student equal to its teacher in the same game would score, and whether that reaches the threshold."
+    baseline, rows = context["valid_agreement_baseline"], []
+    for game in GAMES:
+        for metric in ("r2_all", *RANK_METRICS):
+            threshold = R2_TARGETS[game] if metric == "r2_all" else baseline[game][metric] + GAIN_TARGET
+            perfect = 1.0 if game == "same" else cross_game[metric]
+            rows.append({"target": f"{game}_r2" if metric == "r2_all" else f"{game}_{metric}", "figure": f"{game}_{metric}",
+                         "threshold": threshold, "perfect_student": perfect, "reachable": perfect >= threshold})
     return pd.DataFrame(rows)

@@ -29,9 +29,9 @@ from .teacher import Teacher, TeacherConfig
 # %% auto #0
 __all__ = ['STUDY_ESTIMATOR', 'REDUCED', 'QUICK', 'MAIN_JOB', 'CHOSEN_WEIGHTS', 'VARIANTS', 'GAMES', 'SUMMARY_FIGURES',
            'HEADLINE_FIGURES', 'StudySettings', 'study_plan', 'entry_mu', 'student_params', 'ExplainedRows',
-           'student_shapley', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_context',
-           'run_study', 'claim_run', 'claim_alive', 'write_scores', 'attribution_seconds', 'finished', 'run_name',
-           'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
+           'student_shapley', 'evaluate_student', 'subsample', 'study_rows', 'explained_parts', 'study_teacher',
+           'study_context', 'run_study', 'claim_run', 'claim_alive', 'write_scores', 'attribution_seconds', 'finished',
+           'run_name', 'chosen_weights', 'best_weight_table', 'best_run', 'headline_table']
 
 # %% ../nbs/18_study.ipynb #be2f5691
 STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_per_group": 10, "embedding_dim": 10,
@@ -169,6 +169,11 @@ def explained_parts(ds: Dataset, teacher: Teacher, background: pd.DataFrame,
         parts[part] = ExplainedRows(rows, teacher.raw_score(rows), same, path)
     return parts, rate
 
+def study_teacher(ds: Dataset, settings: StudySettings, X_train: pd.DataFrame, y_train: pd.Series) -> Teacher:
+    "The study's teacher: LightGBM on its training rows, early-stopped on the validation split, with the recipe's teacher settings."
+    return Teacher.fit(X_train, y_train, ds.X_valid, ds.y_valid, task=ds.task,
+                       **TeacherConfig.from_params(settings.estimator).fit_kwargs())
+
 def study_context(ds: Dataset, teacher: Teacher, X_train: pd.DataFrame, parts: dict[str, ExplainedRows],
                   background: pd.DataFrame, settings: StudySettings) -> dict:
     "The study's fixed figures: sizes, the teacher's test metric, each game's row-invariant baseline on each part."
@@ -207,8 +212,7 @@ def run_study(
     X_train, y_train, background = study_rows(ds, settings)
     estimator = GBDT2NNRegressor if ds.task == "regression" else GBDT2NNClassifier
     start = time.perf_counter()
-    teacher = Teacher.fit(X_train, y_train, ds.X_valid, ds.y_valid, task=ds.task,
-                          **TeacherConfig.from_params(settings.estimator).fit_kwargs())
+    teacher = study_teacher(ds, settings, X_train, y_train)
     teacher_seconds = time.perf_counter() - start
     start = time.perf_counter()
     parts, treeshap_rate = explained_parts(ds, teacher, background, settings)
