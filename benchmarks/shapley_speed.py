@@ -1,16 +1,18 @@
 """Speed of the student's exact Shapley values: the library's `group_shapley` against the dense reference it replaced.
 
 Run: python benchmarks/shapley_speed.py [--rows 128] [--reference-rows 24] [--kernel-rows 4] [--background 16]
-         [--cases flights_bins16,flights,synthetic_additive] [--device cpu] [--onnx]
+         [--cases flights_bins16,flights,synthetic_additive] [--device cpu] [--onnx] [--trained-epochs 0]
 For each case, one student (the default shape: 20 groups, hidden 100-100-100-50, k = 10 inputs per group, random
-weights: the work depends on the data, not on training), the same test rows and the same background of training
-rows, in one process. Prints rows/s of
+weights: the work depends on the data, not on training; `--trained-epochs N` trains it N epochs on the teacher's rows
+instead), the same test rows and the same background of training rows, in one process. Prints rows/s of
 - `group_shapley` (null players dropped, the first layer summed per slot, the head folded, per-group streaming),
 - the dense reference (every group on all G · 2^k · m hybrids, the implementation before issue 39, kept here only),
 - shap's KernelSHAP on the student and the teacher's exact interventional TreeSHAP on the same background,
 as ratios to the reference; the largest difference between the two exact results (relative to the rows' score
-spread); group-network evaluations per row against G · 2^k · m; and multiply-adds per second against a large
-square `torch.mm` measured in the same process. `--onnx` adds the explanation graph's onnxruntime latency per row
+spread); group-network evaluations per row against G · 2^k · m; multiply-adds per second against a large
+square `torch.mm` measured in the same process; and the share of first-layer units whose sign is the same on every
+coalition of a (row, background row) pair, weighted by the pair's 2^e coalitions (`fixed_sign_share`: the most of the
+second layer an exact method could skip by treating those units as linear). `--onnx` adds the explanation graph's onnxruntime latency per row
 (`to_onnx(..., explanations=True)`). Targets (issue 39): ≥ 4x the reference on flights with and without bins,
 ≥ 1.3x on synthetic_additive (no repeated values), exact to 1e-6.
 """
@@ -23,12 +25,16 @@ import torch
 
 from gbdt2nn.attribution import attribute
 from gbdt2nn.data import load_dataset
+from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from gbdt2nn.metrics import predict_raw
 from gbdt2nn.shapley import (
     coalition_masks,
+    differing_slots,
     exact_evaluations,
+    folded_layers,
     group_shapley,
     shapley_coefficients,
+    slot_terms,
     teacher_interventional_shap,
 )
 from gbdt2nn.student import GBDT2NN, feature_stats, feature_tensor
@@ -85,6 +91,31 @@ def layer_macs(model: GBDT2NN, dense: bool) -> int:
     return widths[1] + sum(products[1:-1]) + widths[-2] * model.n_outputs
 
 
+@torch.no_grad()
+def fixed_sign_share(model: GBDT2NN, x: torch.Tensor, background: torch.Tensor) -> float:
+    "Share of first-layer units of one sign on every coalition of a (row, background row) pair, weighted by 2^e."
+    z_x, z_b = model.group_inputs(x), model.group_inputs(background)  # (G, k, n), (G, k, m)
+    weight, bias = folded_layers(model)[0]
+    terms_x, terms_b = slot_terms(model, z_x, weight), slot_terms(model, z_b, weight)  # (G, H, k, n), (G, H, k, m)
+    base = terms_b.sum(2) + bias  # (G, H, m) the background row's pre-activation
+    differ = (z_x.unsqueeze(3) != z_b.unsqueeze(2)).unsqueeze(1)  # (G, 1, k, n, m)
+    delta = (terms_x.unsqueeze(4) - terms_b.unsqueeze(3)) * differ  # (G, H, k, n, m) each slot's change
+    low = base.unsqueeze(2) + delta.clamp(max=0).sum(2)  # (G, H, n, m): the pre-activation is additive over slots,
+    high = base.unsqueeze(2) + delta.clamp(min=0).sum(2)  # so these are its exact extremes over coalitions
+    fixed = ((low >= 0) | (high <= 0)).double().mean(1)  # (G, n, m)
+    sizes, _ = differing_slots(z_x, z_b)  # (G, n·m)
+    work = torch.where(sizes > 0, 2.0 ** sizes.double(), 0.0).view_as(fixed)
+    return float((fixed * work).sum() / work.sum())
+
+
+def trained_student(ds, teacher: Teacher, bins: int, epochs: int) -> tuple[GBDT2NN, np.ndarray]:
+    "The default student (the benchmark's shape) trained `epochs` epochs on the teacher's 50,000 rows, and its fill values."
+    estimator = GBDT2NNRegressor if ds.task == "regression" else GBDT2NNClassifier
+    model = estimator(teacher=teacher, input_bins=bins, student_epochs=epochs, features_per_group=10, seed=0, progress=False)
+    model.fit(ds.X_train.iloc[:50_000], ds.y_train.iloc[:50_000], ds.X_valid, ds.y_valid)
+    return model.student_.eval(), model.fill_values_
+
+
 def onnx_latency(student, fill, background, X: np.ndarray, repeats: int = 5) -> dict:
     "Median seconds per row of the ONNX explanation graph on single rows, and its largest difference from group_shapley."
     import onnxruntime
@@ -115,8 +146,12 @@ def measure(case: str, args, peak: float) -> dict:
     mean, scale = feature_stats(X_train)
     teacher = Teacher.fit(ds.X_train.iloc[:50_000], ds.y_train.iloc[:50_000], ds.X_valid, ds.y_valid, task=ds.task,
                           features_per_group=10)
-    student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
-                      input_bins=bins, cut_points=teacher.bin_edges(bins)).eval().to(args.device)
+    if args.trained_epochs:
+        student, mean = trained_student(ds, teacher, bins, args.trained_epochs)
+        student = student.to(args.device)
+    else:
+        student = GBDT2NN(teacher.group_features, teacher.n_features, (100, 100, 100, 50), 20, True, mean, scale,
+                          input_bins=bins, cut_points=teacher.bin_edges(bins)).eval().to(args.device)
     raw_background = ds.X_train.sample(args.background, random_state=0).to_numpy()
     background = feature_tensor(raw_background, mean).to(args.device)
     X = ds.X_test.to_numpy()[: args.rows]
@@ -139,7 +174,8 @@ def measure(case: str, args, peak: float) -> dict:
                "max rel. error": float((new[:, :, :r] - old).abs().max()) / spread,
                "evaluations / (G 2^k m)": evaluations / (G * 2 ** k * args.background),
                "mm fraction": evaluations * layer_macs(student, dense=False) * new_rate / peak,
-               "reference mm fraction": G * 2 ** k * args.background * layer_macs(student, dense=True) * old_rate / peak}
+               "reference mm fraction": G * 2 ** k * args.background * layer_macs(student, dense=True) * old_rate / peak,
+               "fixed-sign units": fixed_sign_share(student, x[:32], background)}
     if args.onnx:
         figures.update(onnx_latency(student.cpu(), mean, background.cpu(), X.astype(np.float32)))
     return figures
@@ -153,6 +189,7 @@ def main() -> None:
     parser.add_argument("--background", type=int, default=16, help="background rows (training rows, seeded)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {tuple(CASES)}")
     parser.add_argument("--device", default="cpu", help="torch device of the student: cpu or cuda")
+    parser.add_argument("--trained-epochs", type=int, default=0, help="train each student this many epochs (default 0: random weights)")
     parser.add_argument("--onnx", action="store_true", help="also time the ONNX explanation graph (onnxruntime, CPU)")
     args = parser.parse_args()
     peak = mm_rate(args.device)
@@ -162,7 +199,7 @@ def main() -> None:
         print({key: shown(key, value) for key, value in rows[-1].items()}, flush=True)
     pd.set_option("display.width", 250)
     print(f"\n{args.rows} test rows ({args.reference_rows} for the reference and the teacher), {args.background} background "
-          f"rows, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
+          f"rows, {f'students trained {args.trained_epochs} epoch' + 's' * (args.trained_epochs != 1) if args.trained_epochs else 'random weights'}, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
     print(pd.DataFrame([{key: shown(key, value) for key, value in row.items()} for row in rows]).to_string(index=False))
 
 

@@ -102,6 +102,9 @@ def build_parser() -> Parser:
                         "background draws (200 test rows); writes draws.csv (default 0: none)")
     select.add_argument("--table-only", action="store_true", help="train nothing: the table and the choice of the "
                         "students already finished in --out")
+    select.add_argument("--min-valid-rows", type=int, default=0, help="judge non-inferiority only on datasets with at "
+                        "least this many validation rows, the others reported (default 0: every dataset; the second "
+                        "declared run: 1000)")
     select.add_argument("--device", default="cpu", help="cpu or cuda")
     select.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     update = commands.add_parser("update", help="continue training a saved model's student on new labelled rows "
@@ -411,6 +414,8 @@ def select_arguments(args) -> tuple[list[str], list[int], int | None]:
         raise UserError(f"--rows must be a number of training rows (0: all); got {args.rows}")
     if args.draws < 0:
         raise UserError(f"--draws must be a number of background draws >= 0; got {args.draws}")
+    if args.min_valid_rows < 0:
+        raise UserError(f"--min-valid-rows must be a number of validation rows >= 0; got {args.min_valid_rows}")
     return datasets, seeds, args.rows
 
 SELECTION_COLUMNS = ["dataset", "candidate", "seeds", "valid_gain", "valid_gain_low", "valid_gain_high", "test_gain",
@@ -439,7 +444,7 @@ def command_select(args) -> int:
     if not args.table_only:
         run_selection(out, datasets, seeds, settings, args.device, candidates=candidates, save_models=args.save_models)
     table = selection_table(out, datasets)
-    choice, missing = choose_recipe(table), unfinished(table, datasets, seeds)
+    choice, missing = choose_recipe(table, args.min_valid_rows), unfinished(table, datasets, seeds)
     written = args.table_only or not missing  # a process done before the others sharing --out leaves the files to them
     if written:
         write_text_atomic(out / "table.csv", table.to_csv(index=False))

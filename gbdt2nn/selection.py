@@ -10,11 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .data import Dataset, load_dataset
-from .io import read_json, write_json_atomic
-from .metrics import score
-from .agreement import headline
-from .metrics import softmax
 from gbdt2nn.study import (
     GAMES,
     StudySettings,
@@ -26,6 +21,11 @@ from gbdt2nn.study import (
     study_rows,
     study_teacher,
 )
+
+from .agreement import headline
+from .data import Dataset, load_dataset
+from .io import read_json, write_json_atomic
+from .metrics import score, softmax
 
 # %% auto #0
 __all__ = ['RECIPE_BASE', 'GRID_WEIGHTS', 'GRID_VARIANTS', 'DECLARED_VARIANTS', 'DEV_DATASETS', 'SELECTION', 'SELECTION_SEEDS',
@@ -184,7 +184,7 @@ def dataset_rows(
         if group.empty:
             continue
         row = {"dataset": ds.name, "task": ds.task, "candidate": candidate, "seeds": len(group),
-               "margin": NON_INFERIORITY[ds.task]}
+               "margin": NON_INFERIORITY[ds.task], "n_valid": len(ds.y_valid)}
         for part, y in [("valid", ds.y_valid.to_numpy()), ("test", ds.y_test.to_numpy())]:
             ours, theirs = paired_scores(folder, runs, candidate, part)
             paired = paired_improvement(ds.task, y, ours, theirs, n_boot)
@@ -215,14 +215,21 @@ def selection_table(out: str | Path, datasets=DEV_DATASETS, load=load_dataset, n
         raise ValueError(f"{out} holds no finished dataset; run run_selection (or `gbdt2nn select`) first.")
     return pd.DataFrame(rows)
 
-def choose_recipe(table: pd.DataFrame) -> dict:
-    "The protocol's rule on validation rows: fewest datasets where a candidate is not non-inferior, then most agreement targets met, then the best worst-case paired improvement (in margins)."
+def choose_recipe(
+    table: pd.DataFrame,  # selection_table's rows
+    min_valid_rows: int = 0,  # judge non-inferiority only on datasets with at least this many validation rows (the others are reported)
+) -> dict:
+    "The protocol's rule on validation rows: fewest (judged) datasets where a candidate is not non-inferior, then most agreement targets met, then the best worst-case paired improvement (in margins)."
     candidates = table[table.candidate != "reference"].assign(in_margins=lambda t: t.valid_gain / t.margin)
     if candidates.empty:
         raise ValueError("the table has no candidate besides the reference.")
+    if min_valid_rows and "n_valid" not in candidates:
+        raise ValueError("min_valid_rows needs the table's n_valid column: rebuild it with selection_table.")
+    judged = candidates.n_valid >= min_valid_rows if min_valid_rows else pd.Series(True, index=candidates.index)
+    candidates = candidates.assign(inferior_judged=~candidates.non_inferior.astype(bool) & judged)
     n_datasets = candidates.dataset.nunique()
     ranking = candidates.groupby("candidate").agg(datasets=("dataset", "nunique"),
-                                                  inferior=("non_inferior", lambda s: int((~s).sum())),
+                                                  inferior=("inferior_judged", "sum"),
                                                   targets_met=("targets_met", "sum"), worst_gain=("in_margins", "min"))
     ranking = ranking[ranking.datasets == n_datasets]  # judged on every dataset of the table
     ranking = ranking.sort_values(["inferior", "targets_met", "worst_gain"], ascending=[True, False, False])
@@ -230,8 +237,10 @@ def choose_recipe(table: pd.DataFrame) -> dict:
     return {"chosen": chosen, "params": candidate_params(chosen), "n_tried": int(candidates.candidate.nunique()),
             "datasets": sorted(candidates.dataset.unique()), "targets_possible": 6 * n_datasets,
             "ranking": ranking.reset_index().to_dict(orient="records"),
-            "rule": "fewest datasets where the validation interval of the paired improvement falls below the margin, "
-                    "then most agreement targets met on validation rows, then the best worst-case improvement"}
+            "min_valid_rows": min_valid_rows, "not_judged": sorted(candidates.dataset[~judged].unique()),
+            "rule": "fewest datasets where the validation interval of the paired improvement falls below the margin"
+                    + (f" (judged where a dataset has at least {min_valid_rows:,} validation rows)" if min_valid_rows else "")
+                    + ", then most agreement targets met on validation rows, then the best worst-case improvement"}
 
 # %% ../nbs/23_selection.ipynb #43348b33
 def background_draws(

@@ -169,6 +169,7 @@ def test_datasets_lists_every_bundled_dataset():
     (["select", "--out", "o", "--table-only"], "holds no finished dataset"),
     (["select", "--out", "o", "--draws", "-1"], "--draws must be"),
     (["select", "--out", "o", "--candidates", "mu5_nu5"], "unknown candidates"),
+    (["select", "--out", "o", "--min-valid-rows", "-1"], "--min-valid-rows must be"),
 ])
 def test_user_errors_give_one_line_and_exit_code_2(tmp_path, monkeypatch, capsys, args, message):
     "Each mistake, through `main` in this process (the entry point itself is checked once below)."
@@ -441,6 +442,13 @@ def test_select_tables_and_chooses_from_finished_students(tmp_path):
     choice = json.loads((tmp_path / "choice.json").read_text())
     assert choice["chosen"] in set(table.candidate) - {"reference"} and choice["n_tried"] == 4
     assert f"chosen: {choice['chosen']}" in done.stdout and "unfinished" not in done.stdout
+    assert choice["min_valid_rows"] == 0 and choice["not_judged"] == []
+    few = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--table-only", "--min-valid-rows", "1000")
+    assert few.returncode == 0, few.stderr
+    assert (pd.read_csv(tmp_path / "table.csv").n_valid == 44).all()  # diabetes' validation split
+    choice = json.loads((tmp_path / "choice.json").read_text())
+    assert choice["not_judged"] == ["diabetes"] and all(r["inferior"] == 0 for r in choice["ranking"])
+    assert "judged where a dataset has at least 1,000 validation rows" in few.stdout
     partial = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--seeds", "0,1", "--table-only")
     assert partial.returncode == 0, partial.stderr
     assert "unfinished (other processes, or failed): " in partial.stdout
