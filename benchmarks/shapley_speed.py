@@ -12,8 +12,8 @@ as ratios to the reference; the largest difference between the two exact results
 spread); group-network evaluations per row against G · 2^k · m; multiply-adds per second against a large
 square `torch.mm` measured in the same process; and the share of first-layer units whose sign is the same on every
 coalition of a (row, background row) pair, weighted by the pair's 2^e coalitions (`fixed_sign_share`: the most of the
-second layer an exact method could skip by treating those units as linear). `--onnx` adds the explanation graph's onnxruntime latency per row
-(`to_onnx(..., explanations=True)`). Targets (issue 39): ≥ 4x the reference on flights with and without bins,
+second layer an exact method could skip by treating those units as linear). `--onnx` adds the explanation graph's
+onnxruntime latency per row (`to_onnx(..., explanations=True)`). Targets (issue 39): ≥ 4x the reference on flights with and without bins,
 ≥ 1.3x on synthetic_additive (no repeated values), exact to 1e-6.
 """
 import argparse
@@ -29,7 +29,6 @@ from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from gbdt2nn.metrics import predict_raw
 from gbdt2nn.shapley import (
     coalition_masks,
-    differing_slots,
     exact_evaluations,
     folded_layers,
     group_shapley,
@@ -103,8 +102,8 @@ def fixed_sign_share(model: GBDT2NN, x: torch.Tensor, background: torch.Tensor) 
     low = base.unsqueeze(2) + delta.clamp(max=0).sum(2)  # (G, H, n, m): the pre-activation is additive over slots,
     high = base.unsqueeze(2) + delta.clamp(min=0).sum(2)  # so these are its exact extremes over coalitions
     fixed = ((low >= 0) | (high <= 0)).double().mean(1)  # (G, n, m)
-    sizes, _ = differing_slots(z_x, z_b)  # (G, n·m)
-    work = torch.where(sizes > 0, 2.0 ** sizes.double(), 0.0).view_as(fixed)
+    sizes = differ.sum(2).squeeze(1).double()  # (G, n, m) the pair's differing slots e
+    work = torch.where(sizes > 0, 2.0 ** sizes, 0.0)
     return float((fixed * work).sum() / work.sum())
 
 
@@ -198,8 +197,10 @@ def main() -> None:
         rows.append(measure(case, args, peak))
         print({key: shown(key, value) for key, value in rows[-1].items()}, flush=True)
     pd.set_option("display.width", 250)
+    plural = "s" * (args.trained_epochs != 1)
+    weights = f"students trained {args.trained_epochs} epoch{plural}" if args.trained_epochs else "random weights"
     print(f"\n{args.rows} test rows ({args.reference_rows} for the reference and the teacher), {args.background} background "
-          f"rows, {f'students trained {args.trained_epochs} epoch' + 's' * (args.trained_epochs != 1) if args.trained_epochs else 'random weights'}, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
+          f"rows, {weights}, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
     print(pd.DataFrame([{key: shown(key, value) for key, value in row.items()} for row in rows]).to_string(index=False))
 
 

@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 from torch import nn
 
 # %% auto #0
-__all__ = ['predict_raw', 'metric_name', 'softmax', 'accuracy', 'score', 'better']
+__all__ = ['predict_raw', 'metric_name', 'softmax', 'accuracy', 'row_losses', 'score', 'better']
 
 # %% ../nbs/05_metrics.ipynb #f6411c4e
 @torch.no_grad()
@@ -43,16 +43,23 @@ def accuracy(y: np.ndarray, logits: np.ndarray) -> float:
     "Share of rows whose largest logit (n, K) is the class code y (n,)."
     return float(np.mean(np.argmax(logits, 1) == np.asarray(y).astype(np.int64)))
 
+def row_losses(task: str, y: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    "(n,) each row's loss: squared error (regression), log-loss of its label from raw logits (binary (n,), multiclass (n, K))."
+    y, raw = np.asarray(y, dtype=np.float64), np.asarray(raw, dtype=np.float64)
+    if task == "regression":
+        return (raw - y) ** 2
+    if task == "binary":
+        return np.logaddexp(0.0, -(2.0 * y - 1.0) * raw)
+    shifted = raw - raw.max(1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+    return -log_probabilities[np.arange(len(y)), y.astype(np.int64)]
+
 def score(task: str, y: np.ndarray, raw: np.ndarray) -> float:
     "Test or validation metric from raw scores: AUC (binary), log-loss of the logits (multiclass) or RMSE (regression)."
-    y, raw = np.asarray(y, dtype=np.float64), np.asarray(raw, dtype=np.float64)
     if task == "binary":
-        return float(roc_auc_score(y, raw))
-    if task == "multiclass":
-        shifted = raw - raw.max(1, keepdims=True)
-        log_probabilities = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
-        return float(-np.mean(log_probabilities[np.arange(len(y)), y.astype(np.int64)]))
-    return float(np.sqrt(np.mean((y - raw) ** 2)))
+        return float(roc_auc_score(np.asarray(y, dtype=np.float64), np.asarray(raw, dtype=np.float64)))
+    mean_loss = float(np.mean(row_losses(task, y, raw)))
+    return mean_loss if task == "multiclass" else float(np.sqrt(mean_loss))
 
 def better(task: str, a: float, b: float) -> bool:
     "Whether metric value `a` beats `b`."

@@ -25,15 +25,15 @@ from gbdt2nn.study import (
 from .agreement import headline
 from .data import Dataset, load_dataset
 from .io import read_json, write_json_atomic
-from .metrics import score, softmax
+from .metrics import row_losses, score
 
 # %% auto #0
 __all__ = ['RECIPE_BASE', 'GRID_WEIGHTS', 'GRID_VARIANTS', 'DECLARED_VARIANTS', 'DEV_DATASETS', 'SELECTION', 'SELECTION_SEEDS',
            'R2_TARGETS', 'GAIN_TARGET', 'RANK_METRICS', 'NON_INFERIORITY', 'AGREEMENT', 'candidate_name',
            'candidate_params', 'improvement', 'paired_improvement', 'grid_entries', 'run_selection', 'read_runs',
            'read_scores', 'targets_met', 'paired_scores', 'dataset_rows', 'selection_table', 'choose_recipe',
-           'background_draws', 'draw_spread', 'fallback_runs', 'fallback_table', 'row_losses', 'excess_losses',
-           'teacher_games', 'target_reach']
+           'background_draws', 'draw_spread', 'fallback_runs', 'fallback_table', 'excess_losses', 'teacher_games',
+           'target_reach']
 
 # %% ../nbs/23_selection.ipynb #aaf7d2dd
 RECIPE_BASE = {"feature_selection": "cover", "input_bins": 16, "student_epochs": 16, "coalition_rows": 192,
@@ -321,15 +321,6 @@ def fallback_table(
     return pd.DataFrame(rows)
 
 # %% ../nbs/23_selection.ipynb #ef7ac807
-def row_losses(task: str, y: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    "(n,) each row's loss: squared error (regression), log-loss of its label from raw logits (binary (n,), multiclass (n, K))."
-    y, raw = np.asarray(y), np.asarray(raw, dtype=np.float64)
-    if task == "regression":
-        return (raw - y) ** 2
-    if task == "binary":
-        return np.logaddexp(0.0, -(2.0 * y - 1.0) * raw)
-    return -np.log(softmax(raw)[np.arange(len(y)), y.astype(np.int64)])
-
 def excess_losses(
     task: str,
     y: np.ndarray,  # (n,) labels
