@@ -105,6 +105,11 @@ def build_parser() -> Parser:
     select.add_argument("--min-valid-rows", type=int, default=0, help="judge non-inferiority only on datasets with at "
                         "least this many validation rows, the others reported (default 0: every dataset; the second "
                         "declared run: 1000)")
+    select.add_argument("--drop-invalid", action="store_true", help="leave out of every split the records known to be "
+                        "wrong (diamonds' impossible sizes: the data chapter's without_invalid), before training; "
+                        "give it again with --table-only (the third declared run)")
+    select.add_argument("--n-boot", type=int, default=200, help="bootstrap draws over rows of each paired interval "
+                        "(default 200; the third declared run: 2000)")
     select.add_argument("--device", default="cpu", help="cpu or cuda")
     select.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     update = commands.add_parser("update", help="continue training a saved model's student on new labelled rows "
@@ -416,6 +421,8 @@ def select_arguments(args) -> tuple[list[str], list[int], int | None]:
         raise UserError(f"--draws must be a number of background draws >= 0; got {args.draws}")
     if args.min_valid_rows < 0:
         raise UserError(f"--min-valid-rows must be a number of validation rows >= 0; got {args.min_valid_rows}")
+    if args.n_boot < 20:
+        raise UserError(f"--n-boot must be at least 20 bootstrap draws (a 95% interval needs them); got {args.n_boot}")
     return datasets, seeds, args.rows
 
 SELECTION_COLUMNS = ["dataset", "candidate", "seeds", "valid_gain", "valid_gain_low", "valid_gain_high", "test_gain",
@@ -434,21 +441,24 @@ def unfinished(table: pd.DataFrame, datasets: list[str], seeds: list[int]) -> li
 
 def command_select(args) -> int:
     "Run the selection protocol into --out (or only read it), then write and print its table and the rule's choice."
-    from gbdt2nn.data import load_dataset
+    from gbdt2nn.data import load_dataset, without_invalid
     from gbdt2nn.io import write_text_atomic
     from gbdt2nn.selection import SELECTION, background_draws, choose_recipe, draw_spread, run_selection, selection_table
     datasets, seeds, rows = select_arguments(args)
     candidates = [c.strip() for c in args.candidates.split(",") if c.strip()] if args.candidates else None
     out = Path(args.out)
     settings = SELECTION if rows is None else dataclasses.replace(SELECTION, max_train_rows=rows or None)
+    load = (lambda name: without_invalid(load_dataset(name))) if args.drop_invalid else load_dataset
     if not args.table_only:
-        run_selection(out, datasets, seeds, settings, args.device, candidates=candidates, save_models=args.save_models)
-    table = selection_table(out, datasets)
+        run_selection(out, datasets, seeds, settings, args.device, load=load, candidates=candidates,
+                      save_models=args.save_models)
+    table = selection_table(out, datasets, load, args.n_boot)
     choice, missing = choose_recipe(table, args.min_valid_rows), unfinished(table, datasets, seeds)
     written = args.table_only or not missing  # a process done before the others sharing --out leaves the files to them
     if written:
         write_text_atomic(out / "table.csv", table.to_csv(index=False))
-        write_json_atomic(out / "choice.json", {"format": "gbdt2nn-selection-1", "seeds": seeds, **choice})
+        write_json_atomic(out / "choice.json", {"format": "gbdt2nn-selection-1", "seeds": seeds, **choice,
+                                                   "drop_invalid": args.drop_invalid, "n_boot": args.n_boot})
     with pd.option_context("display.width", 200, "display.max_columns", None):
         print(table[SELECTION_COLUMNS].round(4).to_string(index=False))
     print(f"chosen: {choice['chosen']} ({choice['rule']}; {choice['n_tried']} candidates tried on "
@@ -458,7 +468,7 @@ def command_select(args) -> int:
               + ("" if written else " table.csv and choice.json are not written: the last process to finish writes them, "
                  "or run the same command with --table-only"))
     if args.draws:
-        draws = pd.concat([background_draws(out / name, load_dataset(name), settings, args.draws)
+        draws = pd.concat([background_draws(out / name, load(name), settings, args.draws)
                            for name in datasets if (out / name / "models").exists()])
         write_text_atomic(out / "draws.csv", draws.to_csv(index=False))
         spread = draw_spread(draws)[[("same_r2_all", "mean"), ("same_r2_all", "std"), ("path_r2_all", "mean"),

@@ -12,7 +12,7 @@ import io
 import tarfile
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -23,12 +23,12 @@ from .checks import as_label, check_task
 
 # %% auto #0
 __all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'CLASS_WEIGHTS', 'DELIMITERS', 'MIN_ROWS', 'DATE_PARTS',
-           'DATE_PATTERN', 'MAX_CLASSES', 'DATASETS', 'Dataset', 'split_indices', 'encode_categories', 'unseen_levels',
-           'make_dataset', 'package_dir', 'load_flights', 'load_diamonds', 'load_diamonds_cut', 'load_sklearn',
-           'load_synthetic', 'load_synthetic_multiclass', 'sniff_delimiter', 'read_table', 'drop_index_column',
-           'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns', 'encode_frame', 'plain', 'check_target',
-           'guess_task', 'target_levels', 'labels_from_levels', 'binary_labels', 'load_table', 'list_datasets',
-           'load_dataset', 'inconsistent_dimensions']
+           'DATE_PATTERN', 'MAX_CLASSES', 'DATASETS', 'INVALID_RECORDS', 'Dataset', 'split_indices',
+           'encode_categories', 'unseen_levels', 'make_dataset', 'package_dir', 'load_flights', 'load_diamonds',
+           'load_diamonds_cut', 'load_sklearn', 'load_synthetic', 'load_synthetic_multiclass', 'sniff_delimiter',
+           'read_table', 'drop_index_column', 'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns',
+           'encode_frame', 'plain', 'check_target', 'guess_task', 'target_levels', 'labels_from_levels',
+           'binary_labels', 'load_table', 'list_datasets', 'load_dataset', 'inconsistent_dimensions', 'without_invalid']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -503,3 +503,21 @@ def inconsistent_dimensions(
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = 200.0 * z / (x + y)
     return ~((np.minimum(np.minimum(x, y), z) > 0) & (np.abs(implied - depth) <= tolerance))
+
+# %% ../nbs/03_data.ipynb #dd270b86
+INVALID_RECORDS = {"diamonds": inconsistent_dimensions, "diamonds_cut": inconsistent_dimensions}  # dataset -> (n,) True on records known to be wrong
+
+def without_invalid(ds: Dataset) -> Dataset:
+    "The dataset without the records its rule in `INVALID_RECORDS` flags, in every split; the other rows keep their split and order."
+    rule = INVALID_RECORDS.get(ds.name)
+    if rule is None:
+        return ds
+    parts, dropped = {}, {}
+    for part in ("train", "valid", "test"):
+        X, y = getattr(ds, f"X_{part}"), getattr(ds, f"y_{part}")
+        flagged = rule(X)
+        parts[f"X_{part}"], parts[f"y_{part}"] = X[~flagged].reset_index(drop=True), y[~flagged].reset_index(drop=True)
+        dropped[part] = int(flagged.sum())
+    note = f"left out {sum(dropped.values())} records known to be wrong ({rule.__name__}): " + ", ".join(
+        f"{n} {part}" for part, n in dropped.items())
+    return replace(ds, **parts, notes=[*ds.notes, note])

@@ -187,6 +187,10 @@ def dataset_rows(
                "margin": NON_INFERIORITY[ds.task], "n_valid": len(ds.y_valid)}
         for part, y in [("valid", ds.y_valid.to_numpy()), ("test", ds.y_test.to_numpy())]:
             ours, theirs = paired_scores(folder, runs, candidate, part)
+            if len(ours[0]) != len(y):
+                raise ValueError(f"{folder}'s {part} scores cover {len(ours[0]):,} rows, {ds.name}'s {part} split "
+                                 f"{len(y):,}: judge the folder on the data it was trained on (with --drop-invalid "
+                                 "if the run had it).")
             paired = paired_improvement(ds.task, y, ours, theirs, n_boot)
             row.update({f"{part}_gain": paired["mean"], f"{part}_gain_low": paired["low"],
                         f"{part}_gain_high": paired["high"], f"{part}_gain_seed_std": paired["seed_std"]})

@@ -170,6 +170,7 @@ def test_datasets_lists_every_bundled_dataset():
     (["select", "--out", "o", "--draws", "-1"], "--draws must be"),
     (["select", "--out", "o", "--candidates", "mu5_nu5"], "unknown candidates"),
     (["select", "--out", "o", "--min-valid-rows", "-1"], "--min-valid-rows must be"),
+    (["select", "--out", "o", "--n-boot", "5"], "--n-boot must be at least 20"),
 ])
 def test_user_errors_give_one_line_and_exit_code_2(tmp_path, monkeypatch, capsys, args, message):
     "Each mistake, through `main` in this process (the entry point itself is checked once below)."
@@ -423,16 +424,22 @@ def test_a_cluster_run_writes_a_model_that_explains(tmp_path):
     assert again.returncode == 2 and "already holds a finished run" in again.stderr
 
 
-def test_select_tables_and_chooses_from_finished_students(tmp_path):
-    "`gbdt2nn select --table-only` over a small selection: a row per dataset and candidate, and a choice from the grid, written and printed."
+def tiny_selection():
+    "The selection's settings at a size that runs in seconds."
     from dataclasses import replace
 
-    from gbdt2nn.selection import RECIPE_BASE, SELECTION, run_selection
-    tiny = replace(SELECTION, estimator={**RECIPE_BASE, "n_trees": 20, "num_leaves": 8, "n_groups": 3,
+    from gbdt2nn.selection import RECIPE_BASE, SELECTION
+    return replace(SELECTION, estimator={**RECIPE_BASE, "n_trees": 20, "num_leaves": 8, "n_groups": 3,
                                          "features_per_group": 3, "embedding_dim": 4, "hidden_sizes": (8,),
                                          "student_epochs": 2, "student_min_steps": 0, "student_batch_size": 64,
                                          "coalition_rows": 16, "input_bins": 4},
                    max_train_rows=None, explain_rows=20, valid_rows=20, n_background=4)
+
+
+def test_select_tables_and_chooses_from_finished_students(tmp_path):
+    "`gbdt2nn select --table-only` over a small selection: a row per dataset and candidate, and a choice from the grid, written and printed."
+    from gbdt2nn.selection import run_selection
+    tiny = tiny_selection()
     run_selection(tmp_path, ("diabetes",), (0,), tiny, progress=False)
     done = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--table-only")
     assert done.returncode == 0, done.stderr
@@ -443,6 +450,7 @@ def test_select_tables_and_chooses_from_finished_students(tmp_path):
     assert choice["chosen"] in set(table.candidate) - {"reference"} and choice["n_tried"] == 4
     assert f"chosen: {choice['chosen']}" in done.stdout and "unfinished" not in done.stdout
     assert choice["min_valid_rows"] == 0 and choice["not_judged"] == []
+    assert choice["drop_invalid"] is False and choice["n_boot"] == 200
     few = gbdt2nn("select", "--out", tmp_path, "--datasets", "diabetes", "--table-only", "--min-valid-rows", "1000")
     assert few.returncode == 0, few.stderr
     assert (pd.read_csv(tmp_path / "table.csv").n_valid == 44).all()  # diabetes' validation split
@@ -459,3 +467,21 @@ def test_select_tables_and_chooses_from_finished_students(tmp_path):
     draws = pd.read_csv(tmp_path / "saved" / "draws.csv")
     assert sorted(set(draws.candidate)) == ["mu0.1_nu1", "reference"] and sorted(set(draws.draw)) == [0, 1]
     assert "over 2 background draws" in done.stdout
+
+
+def test_select_drop_invalid_judges_the_rows_it_trained_on(tmp_path):
+    "A selection trained without diamonds' inconsistent records is tabled on the same rows with --drop-invalid, and refused without it."
+    from dataclasses import replace
+
+    from gbdt2nn.data import without_invalid
+    from gbdt2nn.selection import run_selection
+    run_selection(tmp_path, ("diamonds",), (0,), replace(tiny_selection(), max_train_rows=2000), progress=False,
+                  load=lambda name: without_invalid(load_dataset(name)), candidates=["mu0.1_nu1"])
+    done = gbdt2nn("select", "--out", tmp_path, "--datasets", "diamonds", "--table-only", "--drop-invalid",
+                   "--n-boot", "50")
+    assert done.returncode == 0, done.stderr
+    assert (pd.read_csv(tmp_path / "table.csv").n_valid == 5394 - 5).all()  # diamonds' 5 inconsistent validation records
+    choice = json.loads((tmp_path / "choice.json").read_text())
+    assert choice["drop_invalid"] is True and choice["n_boot"] == 50
+    mixed = gbdt2nn("select", "--out", tmp_path, "--datasets", "diamonds", "--table-only")
+    assert mixed.returncode == 2 and "with --drop-invalid if the run had it" in mixed.stderr
