@@ -441,14 +441,14 @@ def unfinished(table: pd.DataFrame, datasets: list[str], seeds: list[int]) -> li
 
 def command_select(args) -> int:
     "Run the selection protocol into --out (or only read it), then write and print its table and the rule's choice."
-    from gbdt2nn.data import load_dataset, without_invalid
+    from gbdt2nn.data import load_dataset, load_without_invalid
     from gbdt2nn.io import write_text_atomic
     from gbdt2nn.selection import SELECTION, background_draws, choose_recipe, draw_spread, run_selection, selection_table
     datasets, seeds, rows = select_arguments(args)
     candidates = [c.strip() for c in args.candidates.split(",") if c.strip()] if args.candidates else None
     out = Path(args.out)
     settings = SELECTION if rows is None else dataclasses.replace(SELECTION, max_train_rows=rows or None)
-    load = (lambda name: without_invalid(load_dataset(name))) if args.drop_invalid else load_dataset
+    load = load_without_invalid if args.drop_invalid else load_dataset
     if not args.table_only:
         run_selection(out, datasets, seeds, settings, args.device, load=load, candidates=candidates,
                       save_models=args.save_models)

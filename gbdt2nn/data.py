@@ -28,7 +28,8 @@ __all__ = ['SPLIT_FRACTIONS', 'FLIGHT_FEATURES', 'SHAPES', 'CLASS_WEIGHTS', 'DEL
            'load_diamonds_cut', 'load_sklearn', 'load_synthetic', 'load_synthetic_multiclass', 'sniff_delimiter',
            'read_table', 'drop_index_column', 'parse_dates', 'to_datetimes', 'date_features', 'prepare_columns',
            'encode_frame', 'plain', 'check_target', 'guess_task', 'target_levels', 'labels_from_levels',
-           'binary_labels', 'load_table', 'list_datasets', 'load_dataset', 'inconsistent_dimensions', 'without_invalid']
+           'binary_labels', 'load_table', 'list_datasets', 'load_dataset', 'inconsistent_dimensions', 'without_invalid',
+           'load_without_invalid']
 
 # %% ../nbs/03_data.ipynb #92ece860
 @dataclass
@@ -521,3 +522,7 @@ def without_invalid(ds: Dataset) -> Dataset:
     note = f"left out {sum(dropped.values())} records known to be wrong ({rule.__name__}): " + ", ".join(
         f"{n} {part}" for part, n in dropped.items())
     return replace(ds, **parts, notes=[*ds.notes, note])
+
+def load_without_invalid(name: str, seed: int = 0, split: str = "random") -> Dataset:
+    "`load_dataset` of a bundled dataset, then `without_invalid`: the loader of the selection's third declared run."
+    return without_invalid(load_dataset(name, seed, split))

@@ -473,10 +473,10 @@ def test_select_drop_invalid_judges_the_rows_it_trained_on(tmp_path):
     "A selection trained without diamonds' inconsistent records is tabled on the same rows with --drop-invalid, and refused without it."
     from dataclasses import replace
 
-    from gbdt2nn.data import without_invalid
+    from gbdt2nn.data import load_without_invalid
     from gbdt2nn.selection import run_selection
     run_selection(tmp_path, ("diamonds",), (0,), replace(tiny_selection(), max_train_rows=2000), progress=False,
-                  load=lambda name: without_invalid(load_dataset(name)), candidates=["mu0.1_nu1"])
+                  load=load_without_invalid, candidates=["mu0.1_nu1"])
     done = gbdt2nn("select", "--out", tmp_path, "--datasets", "diamonds", "--table-only", "--drop-invalid",
                    "--n-boot", "50")
     assert done.returncode == 0, done.stderr
