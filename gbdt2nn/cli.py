@@ -63,8 +63,9 @@ def build_parser() -> Parser:
                           "chosen on validation rows (default: plain, and each strategy at its chosen weight)")
     run.add_argument("--seeds", type=int, default=None, help="student seeds per variant and weight (default 1)")
     run.add_argument("--variants", "--students", dest="variants", default=None,
-                     help="imitation strategies, comma-separated: global, per_group (attribution imitation), coalition, "
-                          "coalition_per_group, both (per_group and coalition together) (default per_group,coalition)")
+                     help="students besides the plain one, comma-separated: global, per_group (attribution imitation), coalition, "
+                          "coalition_per_group, coalition_marginal, coalition_fallback, both (per_group and coalition "
+                          "together), explaining (the estimators' default recipe) (default per_group,explaining)")
     run.add_argument("--quick", action="store_true", help="a small version (fewer rows, trees and epochs): about a minute")
     run.add_argument("--rows", type=int, default=None, help="at most this many training rows, a seeded sample "
                      "(default: all; 5,000 with --quick; 0: all)")
@@ -74,8 +75,8 @@ def build_parser() -> Parser:
     run.add_argument("--n-jobs", type=int, default=None, help=N_JOBS_HELP)
     run.add_argument("--dask", metavar="ADDRESS", default=None,
                      help="run on a Dask cluster: a scheduler's address, or local:N for N local workers. --data is then a "
-                          "Parquet dataset (file, folder or glob) and --task is needed; one student of the plain recipe is "
-                          "trained, one process per worker (--weights, --variants, --seeds and --rows do not apply)")
+                          "Parquet dataset (file, folder or glob) and --task is needed; one student of DeepGBM's plain recipe "
+                          "is trained, one process per worker (--weights, --variants, --seeds and --rows do not apply)")
     explain = commands.add_parser("explain", help="attributions of a saved model for new rows, as CSV")
     explain.add_argument("--model", required=True, help="a model folder written by `gbdt2nn run` or save()")
     explain.add_argument("--data", required=True, help="CSV or Parquet rows with the model's feature columns")
@@ -154,7 +155,7 @@ def run_arguments(args) -> tuple[list[float] | None, list[str]]:
     check_run_folder(Path(args.out), run_identity(args, weights, variants), args.overwrite)
     return weights, variants
 
-DEFAULT_STUDENTS = "per_group,coalition"  # with the plain student: the paper's attribution imitation and coalition imitation
+DEFAULT_STUDENTS = "per_group,explaining"  # with DeepGBM's plain student: the paper's attribution imitation and the default recipe
 
 def study_seeds(args) -> int:
     "Student seeds per variant and weight: --seeds, or 1."
@@ -196,7 +197,7 @@ def clear_run(out: Path) -> None:
     for sub in ("models", "runs"):
         shutil.rmtree(out / sub, ignore_errors=True)
 
-QUICK_NOTE = ("--quick is a smoke test (5,000 training rows, 40 trees, 3 epochs of small networks): it shows what a run "
+QUICK_NOTE = ("--quick is a smoke test (5,000 training rows, 40 trees, small networks; 3 epochs, the default recipe its 16): it shows what a run "
               "writes, not what the recipe reaches. At this size the students can rank features below the row-invariant "
               "baseline (on flights they do); the default run (`gbdt2nn run --out DIR`, all rows) is the one whose figures answer the question.")
 

@@ -44,13 +44,13 @@ from .metrics import predict_raw, score, softmax
 from .settings import Interval, Settings, refuse_renamed, setting
 from .shapley import ExplainingStudent, background_sample, teacher_interventional_shap
 from .student import GBDT2NN, ServingStudent, class_student, export_onnx, feature_stats, feature_tensor
-from .teacher import TEACHER_FILES, Teacher, TeacherConfig
+from .teacher import TEACHER_FILES, Teacher, TeacherConfig, with_feature_selection
 from .training import limit_threads
 
 # %% auto #0
-__all__ = ['FALLBACK_ROWS', 'STAGES', 'RUNTIME_PARAMS', 'RECIPES', 'ESTIMATOR_FORMAT', 'ESTIMATOR_FILES', 'FitConfig',
-           'carve_validation', 'loss_terms', 'fit_student', 'check_encoding', 'save_estimator', 'load_estimator',
-           'with_threads', 'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
+__all__ = ['FALLBACK_ROWS', 'STAGES', 'RUNTIME_PARAMS', 'RECIPES', 'DEFAULT_RECIPE', 'DEFAULTS', 'ESTIMATOR_FORMAT',
+           'ESTIMATOR_FILES', 'FitConfig', 'carve_validation', 'loss_terms', 'fit_student', 'check_encoding',
+           'save_estimator', 'load_estimator', 'with_threads', 'GBDT2NNBase', 'GBDT2NNClassifier', 'GBDT2NNRegressor']
 
 # %% ../nbs/15_estimators.ipynb #771fbe49
 @dataclasses.dataclass
@@ -72,6 +72,8 @@ RECIPES = {  # each named recipe's parameters where the two differ; every other 
     "explaining": {"feature_selection": "cover", "input_bins": 16, "student_epochs": 16, "coalition_rows": 192,
                    "coalition_weight": 0.3, "coalition_fallback": 0.9},
 }
+DEFAULT_RECIPE = "explaining"  # the recipe of an estimator built with no arguments (the selection chapter's choice)
+DEFAULTS = RECIPES[DEFAULT_RECIPE]
 
 # %% ../nbs/15_estimators.ipynb #2ffaf88e
 def carve_validation(
@@ -217,7 +219,7 @@ def _estimator_from_files(cls, folder: Path, config: dict):
         tensors = torch.load(folder / "tensors.pt", map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for truncated or foreign files
         raise ValueError(f"{folder / 'tensors.pt'} is not a readable weights file (truncated or foreign?): {error}") from None
-    params = dict(config["params"])
+    params = {**RECIPES["deepgbm"], **config["params"]}  # a folder saved before a recipe parameter existed had its deepgbm value
     params["hidden_sizes"] = tuple(params["hidden_sizes"])
     params.setdefault("coalition_statistics", "own")  # folders from before the setting trained their hybrid rows so
     model = cls(**params)
@@ -270,13 +272,13 @@ class GBDT2NNBase(BaseEstimator):
         teacher_learning_rate: float = TeacherConfig.teacher_learning_rate,
         teacher_early_stopping: int = TeacherConfig.teacher_early_stopping,
         n_groups: int = TeacherConfig.n_groups, features_per_group: int = TeacherConfig.features_per_group,
-        feature_selection: str = TeacherConfig.feature_selection,
+        feature_selection: str = DEFAULTS["feature_selection"],
         embedding_dim: int = EmbeddingConfig.embedding_dim, embedding_epochs: int = EmbeddingConfig.embedding_epochs,
         embedding_batch_size: int = EmbeddingConfig.embedding_batch_size, embedding_lr: float = EmbeddingConfig.embedding_lr,
         embedding_min_steps: int = EmbeddingConfig.embedding_min_steps,
         hidden_sizes: tuple = DistillConfig.hidden_sizes, batch_norm: bool = DistillConfig.batch_norm,
-        input_bins: int = DistillConfig.input_bins,
-        student_epochs: int = DistillConfig.student_epochs, student_min_steps: int = DistillConfig.student_min_steps,
+        input_bins: int = DEFAULTS["input_bins"],
+        student_epochs: int = DEFAULTS["student_epochs"], student_min_steps: int = DistillConfig.student_min_steps,
         student_batch_size: int = DistillConfig.student_batch_size, student_lr: float = DistillConfig.student_lr,
         student_lr_schedule: str = DistillConfig.student_lr_schedule, student_lr_final: float = DistillConfig.student_lr_final,
         student_weight_decay: float = DistillConfig.student_weight_decay,
@@ -290,16 +292,16 @@ class GBDT2NNBase(BaseEstimator):
         explanation_rows: int | None = ExplanationConfig.explanation_rows,
         explanation_steps: int = ExplanationConfig.explanation_steps,
         explanation_warmup: int = ExplanationConfig.explanation_warmup,
-        coalition_weight: float = CoalitionConfig.coalition_weight,
+        coalition_weight: float = DEFAULTS["coalition_weight"],
         coalition_by_group: bool = CoalitionConfig.coalition_by_group,
-        coalition_rows: int | None = CoalitionConfig.coalition_rows, coalition_start: int = CoalitionConfig.coalition_start,
+        coalition_rows: int | None = DEFAULTS["coalition_rows"], coalition_start: int = CoalitionConfig.coalition_start,
         coalition_statistics: str = CoalitionConfig.coalition_statistics,
         coalition_marginal_weight: float = CoalitionConfig.coalition_marginal_weight,
         coalition_marginal_scale: str = CoalitionConfig.coalition_marginal_scale,
         coalition_pair_sampling: str = CoalitionConfig.coalition_pair_sampling,
         online_lr: float | None = OnlineConfig.online_lr, online_epochs: int = OnlineConfig.online_epochs,
         valid_fraction: float = FitConfig.valid_fraction, background_size: int = FitConfig.background_size,
-        coalition_fallback: float | None = FitConfig.coalition_fallback,
+        coalition_fallback: float | None = DEFAULTS["coalition_fallback"],
         cache_dir: str | None = None, seed: int = 0, device: str = "cpu", teacher: Teacher | None = None,
         progress: bool = True, n_jobs: int | None = None,
     ):
@@ -358,7 +360,7 @@ class GBDT2NNBase(BaseEstimator):
         return as_label(y, n_rows, self._task, what)
 
     def _teacher(self, X, y, X_valid, y_valid, config: TeacherConfig) -> Teacher:
-        "The given teacher (checked) or a new one fitted on the training split."
+        "The given teacher (checked; its groups' features chosen by `feature_selection`) or a new one fitted on the training split."
         n_classes = len(self.classes_) if self._task == "multiclass" else 1
         if self.teacher is None:
             params = {"num_class": n_classes} if n_classes > 1 else None  # every class of y, seen in training or not
@@ -377,7 +379,7 @@ class GBDT2NNBase(BaseEstimator):
                               f"class k must be classes_[k], the k-th of the sorted labels {self.classes_.tolist()}. "
                               "Fit with the labels the teacher was trained on.", UserWarning, stacklevel=3)
         as_frame(X.iloc[:1], self.teacher.feature_names)
-        return self.teacher
+        return with_feature_selection(self.teacher, config.feature_selection)  # the same trees and groups
 
     @with_threads
     def fit(self, X, y, X_valid=None, y_valid=None):

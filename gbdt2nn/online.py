@@ -14,7 +14,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .data import Dataset
-from .estimators import GBDT2NNClassifier
+from .estimators import RECIPES, GBDT2NNClassifier
 from .io import write_bytes_atomic
 from .metrics import score
 
@@ -53,13 +53,13 @@ def online_run(
     months: pd.Series,  # (n,) month of each row, never decreasing
     first_months: int = 6,  # months the estimator is fitted on; the later ones are scored, then learnt
     seed: int = 0,  # the estimator's seed (teacher, student, shuffling of every update)
-    params: dict | None = None,  # GBDT2NNClassifier parameters (None: the default recipe)
+    params: dict | None = None,  # GBDT2NNClassifier parameters on top of DeepGBM's plain recipe
     progress: bool = False,  # progress bars
 ) -> pd.DataFrame:
     "Fit on the first months; then each later month: score the three models on it, and update the online student with it."
     X_train, y_train, X_valid, y_valid = first_period(X, y, months, first_months)
     start = time.perf_counter()
-    frozen = GBDT2NNClassifier(**(params or {}), seed=seed, progress=progress).fit(X_train, y_train, X_valid, y_valid)
+    frozen = GBDT2NNClassifier(**{**RECIPES["deepgbm"], **(params or {})}, seed=seed, progress=progress).fit(X_train, y_train, X_valid, y_valid)
     fit_seconds = time.perf_counter() - start
     online = copy.deepcopy(frozen)
     later = sorted(set(months[months > first_months].tolist()))

@@ -60,10 +60,10 @@ def candidate_name(entry: dict) -> str:
     return f"mu{entry['weight']:g}_nu{params.get('coalition_marginal_weight', 0.0):g}{fallback}"
 
 def candidate_params(name: str) -> dict:
-    "The estimator parameters of a candidate (or of 'reference'), on top of RECIPE_BASE."
+    "The estimator parameters of a candidate (or of 'reference'): DeepGBM's recipe, RECIPE_BASE, then the candidate's term."
     for entry in study_plan(GRID_WEIGHTS, (0,), DECLARED_VARIANTS):
         if candidate_name(entry) == name:
-            return {**RECIPE_BASE, **student_params(entry)}
+            return {**SELECTION.base_params(), **student_params(entry)}
     raise ValueError(f"unknown candidate {name!r}; the grid has {[candidate_name(e) for e in study_plan(GRID_WEIGHTS, (0,), DECLARED_VARIANTS)]}.")
 
 # %% ../nbs/23_selection.ipynb #1c2b135c

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .agreement import HEADLINE_METRICS, centre_classes, fidelity, global_importance_baseline, headline
 from .attribution import attribute
 from .data import Dataset
-from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
+from .estimators import DEFAULT_RECIPE, RECIPES, GBDT2NNClassifier, GBDT2NNRegressor
 from .io import read_json, verify_manifest, write_array_atomic, write_bytes_atomic, write_json_atomic
 from .metrics import metric_name, score
 from .shapley import teacher_interventional_shap
@@ -41,7 +41,7 @@ STUDY_ESTIMATOR = {"n_trees": 100, "num_leaves": 32, "n_groups": 10, "features_p
 @dataclass
 class StudySettings:
     "What every student of a study shares, and how the students are judged."
-    estimator: dict = field(default_factory=dict)  # estimator parameters of every student ({}: the estimators' defaults)
+    estimator: dict = field(default_factory=dict)  # estimator parameters of every student, on top of DeepGBM's plain recipe
     max_train_rows: int | None = None  # seeded subsample of the training split (None: all)
     explain_rows: int = 1000  # test rows whose explanations are reported
     valid_rows: int = 250  # validation rows whose explanations choose the best weight
@@ -49,16 +49,20 @@ class StudySettings:
     explanation_rows: int | None = 20_000  # training rows with teacher attributions for attribution imitation (None: all)
     seed: int = 0  # seed of the subsample and of the background rows
 
+    def base_params(self) -> dict:
+        "The estimator parameters every student starts from: `RECIPES['deepgbm']`, then `estimator` on top."
+        return {**RECIPES["deepgbm"], **self.estimator}
+
 REDUCED = StudySettings(estimator={**STUDY_ESTIMATOR, "coalition_statistics": "own"}, max_train_rows=20_000, explain_rows=500,
                         n_background=16, explanation_rows=None)
 QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves": 16, "n_groups": 5, "features_per_group": 6,
                                  "hidden_sizes": (32, 16), "student_epochs": 3, "embedding_min_steps": 100},
                       max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
-MAIN_JOB = StudySettings(explain_rows=500)  # `gbdt2nn run`'s default: the estimators' defaults on every training row, 500 test rows
+MAIN_JOB = StudySettings(explain_rows=500, n_background=16)  # `gbdt2nn run`'s default: the estimators' sizes on every training row, 500 test rows, 16 background rows
 
 # %% ../nbs/18_study.ipynb #2ce5ac79
 CHOSEN_WEIGHTS = {"global": 0.001, "per_group": 0.001, "coalition": 0.2, "coalition_per_group": 0.2, "both": 0.001,
-                  "coalition_marginal": 0.3}
+                  "coalition_marginal": 0.3, "explaining": RECIPES[DEFAULT_RECIPE]["coalition_weight"]}
 
 VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "global": lambda w: {"explanation_weight": w},
@@ -68,6 +72,7 @@ VARIANTS = {  # variant -> the estimator parameters of a student of weight w
     "coalition_marginal": lambda w: {"coalition_weight": w, "coalition_marginal_weight": 1.0},  # ν = 1: marginal pairs too
     "coalition_fallback": lambda w: {"coalition_weight": w, "coalition_fallback": 0.9},  # the plain student kept where it agrees
     "both": lambda w: {"explanation_weight": w, "explanation_by_group": True, "coalition_weight": CHOSEN_WEIGHTS["coalition"]},
+    "explaining": lambda w: {**RECIPES[DEFAULT_RECIPE], "coalition_weight": w},  # the estimators' default recipe, at μ = w
 }
 
 def study_plan(weights, seeds, variants, both_mu: float | None = None) -> list[dict]:
@@ -172,7 +177,7 @@ def explained_parts(ds: Dataset, teacher: Teacher, background: pd.DataFrame,
 def study_teacher(ds: Dataset, settings: StudySettings, X_train: pd.DataFrame, y_train: pd.Series) -> Teacher:
     "The study's teacher: LightGBM on its training rows, early-stopped on the validation split, with the recipe's teacher settings."
     return Teacher.fit(X_train, y_train, ds.X_valid, ds.y_valid, task=ds.task,
-                       **TeacherConfig.from_params(settings.estimator).fit_kwargs())
+                       **TeacherConfig.from_params(settings.base_params()).fit_kwargs())
 
 def study_context(ds: Dataset, teacher: Teacher, X_train: pd.DataFrame, parts: dict[str, ExplainedRows],
                   background: pd.DataFrame, settings: StudySettings) -> dict:
@@ -220,7 +225,7 @@ def run_study(
     context["teacher"].update(train_seconds=teacher_seconds, treeshap_rows_per_s=treeshap_rate,
                               explain_seconds=time.perf_counter() - start)
     truth = centre_classes(ds.true_attributions(parts["test"].X)) if ds.attribution_fn is not None else None
-    shared = {**settings.estimator, "teacher": teacher, "device": device, "cache_dir": cache_dir, "progress": False}
+    shared = {**settings.base_params(), "teacher": teacher, "device": device, "cache_dir": cache_dir, "progress": False}
     if settings.explanation_rows is not None:  # a seeded subsample of the training rows, at most all of them
         shared["explanation_rows"] = min(settings.explanation_rows, len(X_train))
     rows = []

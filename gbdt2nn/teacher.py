@@ -20,7 +20,7 @@ from .settings import Interval, OneOf, Settings, setting
 # %% auto #0
 __all__ = ['TEACHER_FORMAT', 'TEACHER_FILES', 'tree_tables', 'make_groups', 'round_groups', 'top_features', 'cover_features',
            'cut_points', 'reorder_trees', 'by_class', 'grouped_tree_shap', 'TeacherConfig', 'lightgbm_names', 'Teacher',
-           'save_teacher', 'load_teacher']
+           'with_feature_selection', 'save_teacher', 'load_teacher']
 
 # %% ../nbs/04_teacher.ipynb #93bb3ecd
 def _read_tree(
@@ -420,6 +420,15 @@ class Teacher:
 # %% ../nbs/04_teacher.ipynb #e05b83f1
 TEACHER_FORMAT = "gbdt2nn-teacher-2"
 TEACHER_FILES = ["teacher.txt", "teacher.json"]
+
+# %% ../nbs/04_teacher.ipynb #0f1fce23
+def with_feature_selection(teacher: Teacher, feature_selection: str) -> Teacher:
+    "The teacher itself if its groups' features are already chosen by `feature_selection`, else the same trees and groups with them chosen so."
+    if teacher.feature_selection == feature_selection:
+        return teacher
+    return Teacher(teacher.booster, teacher.task, features_per_group=teacher.features_per_group, grouping=teacher.grouping,
+                   seed=teacher.seed, groups=teacher.groups, feature_names=teacher.feature_names,
+                   feature_selection=feature_selection)
 
 # %% ../nbs/04_teacher.ipynb #a3b5a334
 def save_teacher(teacher: Teacher, folder: str | Path) -> Path:

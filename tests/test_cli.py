@@ -111,18 +111,29 @@ def test_best_model_is_chosen_on_validation_rows(study):
         assert headline.loc[variant, "test"] == pytest.approx(chosen.test.mean())
 
 
+def test_the_default_run_trains_deepgbm_and_the_default_recipe(default_run):
+    "The plain student of `gbdt2nn run` is DeepGBM's recipe; its `explaining` student is the estimators' default recipe."
+    from gbdt2nn.estimators import RECIPES
+    out, _ = default_run
+    for variant, recipe in (("plain_weight0", "deepgbm"), ("explaining_weight0.3", "explaining")):
+        model = GBDT2NNClassifier.load(out / "models" / f"{variant}_seed0")
+        assert {k: model.get_params()[k] for k in RECIPES[recipe] if k != "student_epochs"} == \
+            {k: v for k, v in RECIPES[recipe].items() if k != "student_epochs"}  # --quick sets its own epochs
+    assert GBDT2NNClassifier.load(out / "models" / "explaining_weight0.3_seed0").teacher_.feature_selection == "cover"
+
+
 def test_the_default_run_trains_each_strategy_at_its_chosen_weight(default_run):
     out, done = default_run
     metrics = json.loads((out / "metrics.json").read_text())
     chosen = json.loads((out / "run.json").read_text())["weights"]
-    assert chosen == {v: CHOSEN_WEIGHTS[v] for v in ("per_group", "coalition")}
+    assert chosen == {v: CHOSEN_WEIGHTS[v] for v in ("per_group", "explaining")}
     headline = pd.DataFrame(metrics["headline"]).set_index("student")
-    assert list(headline.index) == ["teacher", "plain", "per_group", "coalition", "row-invariant baseline"]
+    assert list(headline.index) == ["teacher", "plain", "per_group", "explaining", "row-invariant baseline"]
     assert all(headline.loc[v, "weight"] == w for v, w in chosen.items()) and (headline.seeds.dropna() == 2).all()
     report = (out / "report.md").read_text()
     assert report.index("## Headline") < report.index("| plain") < report.index("![test metric against agreement")
     assert not (out / "against_weight.png").exists()  # no weights were swept
-    assert "\ncoalition " in done.stdout and "± " in done.stdout  # the headline table, printed
+    assert "\nexplaining " in done.stdout and "± " in done.stdout  # the headline table, printed
     assert "smoke test" in report and "note: --quick is a smoke test" in done.stdout  # --quick says what it is
 
 
@@ -382,7 +393,7 @@ def test_a_multiclass_run_reports_macro_agreement_and_explains_per_class(multicl
     metrics = json.loads((out / "metrics.json").read_text())
     assert (metrics["task"], metrics["metric"]) == ("multiclass", "logloss")
     runs = pd.read_csv(out / "runs.csv")
-    assert sorted(runs.variant.unique()) == ["coalition", "per_group", "plain"]
+    assert sorted(runs.variant.unique()) == ["explaining", "per_group", "plain"]
     for game in GAMES:  # the macro figure is the mean of the class figures
         classes = runs[[f"{game}_r2_all_class{c}" for c in range(3)]].mean(axis=1)
         assert np.allclose(runs[f"{game}_r2_all"], classes, atol=1e-9)

@@ -138,3 +138,43 @@ def test_regressor_has_no_decision_function_and_classifier_scores_logits():
     proba = model.predict_proba(ds.X_test)[:, 1]
     np.testing.assert_allclose(np.log(proba / (1 - proba)), model.raw_score(ds.X_test), rtol=1e-6, atol=1e-6)
     assert not hasattr(GBDT2NNRegressor(), "decision_function")
+
+
+def test_default_is_the_explaining_recipe_and_deepgbm_one_argument_away():
+    "GBDT2NNClassifier() is the selection chapter's recipe; from_recipe('deepgbm') is DeepGBM's plain student."
+    from gbdt2nn.estimators import RECIPES
+    for estimator in (GBDT2NNClassifier, GBDT2NNRegressor):
+        assert {k: estimator().get_params()[k] for k in RECIPES["explaining"]} == RECIPES["explaining"]
+        plain = estimator.from_recipe("deepgbm").configs()
+        assert plain["CoalitionConfig"].coalition_weight == 0 and plain["FitConfig"].coalition_fallback is None
+        assert plain["DistillConfig"].input_bins == 0 and plain["TeacherConfig"].feature_selection == "gain"
+
+
+def test_default_fit_judges_the_plain_student_and_regroups_a_given_teacher():
+    "A default fit records its fallback decision; a teacher of gain groups is read with covering groups."
+    ds = load_dataset("breast_cancer")
+    plain = GBDT2NNClassifier.from_recipe("deepgbm", **SMALL).fit(ds.X_train, ds.y_train)
+    model = GBDT2NNClassifier(**SMALL, teacher=plain.teacher_).fit(ds.X_train, ds.y_train)
+    assert model.fallback_["threshold"] == 0.9 and model.fallback_["kept"] in ("plain", "coalition")
+    assert (model.fallback_["kept"] == "plain") == (model.fallback_["plain_same_r2"] >= 0.9)
+    assert model.teacher_.booster is plain.teacher_.booster and model.teacher_.feature_selection == "cover"
+    assert plain.teacher_.feature_selection == "gain" and model.student_.input_bins == 16
+
+
+def test_folder_saved_before_the_recipe_parameters_loads_with_deepgbm_values(tmp_path):
+    "A model folder whose parameters predate a recipe parameter loads with the value it was fitted with (deepgbm's)."
+    import json
+
+    from gbdt2nn.estimators import ESTIMATOR_FILES, RECIPES
+    from gbdt2nn.io import write_manifest
+    ds = load_dataset("breast_cancer")
+    model = GBDT2NNClassifier.from_recipe("deepgbm", **SMALL).fit(ds.X_train, ds.y_train)
+    folder = model.save(tmp_path / "old")
+    config = json.loads((folder / "estimator.json").read_text())
+    for name in ("input_bins", "coalition_fallback", "coalition_rows"):
+        del config["params"][name]
+    (folder / "estimator.json").write_text(json.dumps(config))
+    write_manifest(folder, ESTIMATOR_FILES)
+    loaded = GBDT2NNClassifier.load(folder)
+    assert {k: loaded.get_params()[k] for k in RECIPES["deepgbm"]} == {**RECIPES["deepgbm"], "student_epochs": 3}
+    np.testing.assert_array_equal(loaded.decision_function(ds.X_test), model.decision_function(ds.X_test))
