@@ -39,9 +39,9 @@ def main() -> None:
     print(f"teacher {teacher} in {teacher_seconds:.0f} s: test log-loss {reference['logloss']:.4f}, "
           f"accuracy {reference['accuracy']:.4f}")
     rows = []
+    params = {} if args.coalition_weight is None else {"coalition_weight": args.coalition_weight}  # on top of the recipe
     for seed in [int(s) for s in args.seeds.split(",")]:
         start = time.perf_counter()
-        params = {} if args.coalition_weight is None else {"coalition_weight": args.coalition_weight}
         model = GBDT2NNClassifier.from_recipe(args.recipe, teacher=teacher, seed=seed, progress=False, n_jobs=args.n_jobs,
                                               **params).fit(ds.X_train, ds.y_train, ds.X_valid, ds.y_valid)  # class codes: the teacher's order
         logits = model.decision_function(ds.X_test)

@@ -15,7 +15,7 @@ import pandas as pd
 from .agreement import fidelity
 from .ddp import fit_student_on_workers, row_groups
 from .distributed import evaluate_over_partitions, fit_dask_teacher, read_parquet_frame, write_teacher_columns
-from .estimators import RECIPES, GBDT2NNClassifier, GBDT2NNRegressor
+from .estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from .io import write_json_atomic
 from .metrics import metric_name, score
 
@@ -82,7 +82,7 @@ def run_on_cluster(
 ) -> dict:
     "The teacher, its leaf embeddings and the student on a Dask cluster; the test rows judged on the workers; the model saved."
     started, out = time.perf_counter(), Path(out)
-    model = (GBDT2NNRegressor if task == "regression" else GBDT2NNClassifier)(**{**RECIPES["deepgbm"], **(params or {})})
+    model = (GBDT2NNRegressor if task == "regression" else GBDT2NNClassifier).from_recipe("deepgbm", **(params or {}))
     configs, seed = model.configs(), model.seed
     refuse_unstreamed_terms(configs)  # before anything of an earlier run is removed
     (out / "metrics.json").unlink(missing_ok=True)  # written again last, once this run is complete

@@ -219,10 +219,10 @@ def _estimator_from_files(cls, folder: Path, config: dict):
         tensors = torch.load(folder / "tensors.pt", map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for truncated or foreign files
         raise ValueError(f"{folder / 'tensors.pt'} is not a readable weights file (truncated or foreign?): {error}") from None
-    params = {**RECIPES["deepgbm"], **config["params"]}  # a folder saved before a recipe parameter existed had its deepgbm value
+    params = dict(config["params"])
     params["hidden_sizes"] = tuple(params["hidden_sizes"])
     params.setdefault("coalition_statistics", "own")  # folders from before the setting trained their hybrid rows so
-    model = cls(**params)
+    model = cls.from_recipe("deepgbm", **params)  # a folder saved before a recipe parameter existed had its deepgbm value
     model.teacher_ = Teacher.load(folder)
     model.feature_names_in_ = np.array(config["feature_names"], dtype=object)
     model.n_features_in_ = len(model.feature_names_in_)

@@ -14,7 +14,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .data import Dataset
-from .estimators import RECIPES, GBDT2NNClassifier
+from .estimators import GBDT2NNClassifier
 from .io import write_bytes_atomic
 from .metrics import score
 
@@ -59,7 +59,7 @@ def online_run(
     "Fit on the first months; then each later month: score the three models on it, and update the online student with it."
     X_train, y_train, X_valid, y_valid = first_period(X, y, months, first_months)
     start = time.perf_counter()
-    frozen = GBDT2NNClassifier(**{**RECIPES["deepgbm"], **(params or {})}, seed=seed, progress=progress).fit(X_train, y_train, X_valid, y_valid)
+    frozen = GBDT2NNClassifier.from_recipe("deepgbm", **(params or {}), seed=seed, progress=progress).fit(X_train, y_train, X_valid, y_valid)
     fit_seconds = time.perf_counter() - start
     online = copy.deepcopy(frozen)
     later = sorted(set(months[months > first_months].tolist()))
