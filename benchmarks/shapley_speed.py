@@ -1,16 +1,20 @@
 """Speed of the student's exact Shapley values: the library's `group_shapley` against the dense reference it replaced.
 
-Run: python benchmarks/shapley_speed.py [--rows 128] [--reference-rows 24] [--kernel-rows 4] [--background 16]
+Run: python benchmarks/shapley_speed.py [--rows 128] [--reference-rows 24] [--kernel-rows 4] [--background 16] [--repeats 3]
          [--cases flights_bins16,flights,synthetic_additive] [--device cpu] [--onnx] [--trained-epochs 0]
 For each case, one student (the default shape: 20 groups, hidden 100-100-100-50, k = 10 inputs per group, random
 weights: the work depends on the data, not on training; `--trained-epochs N` trains it N epochs on the teacher's rows
-instead), the same test rows and the same background of training rows, in one process. Prints rows/s of
-- `group_shapley` (null players dropped, the first layer summed per slot, the head folded, per-group streaming),
+instead), the same test rows and the same background of training rows, in one process. Prints rows/s (the best of
+`--repeats` runs, for the library and the reference alike) of
+- `group_shapley` (null players dropped, the first layer summed per slot, the head folded, per-group streaming, the
+  later layers through oneDNN's fused linear kernel),
 - the dense reference (every group on all G · 2^k · m hybrids, the implementation before issue 39, kept here only),
 - shap's KernelSHAP on the student and the teacher's exact interventional TreeSHAP on the same background,
 as ratios to the reference; the largest difference between the two exact results (relative to the rows' score
 spread); group-network evaluations per row against G · 2^k · m; multiply-adds per second against a large
-square `torch.mm` measured in the same process; and the share of first-layer units whose sign is the same on every
+square `torch.mm` measured in the same process (`mm fraction`), and against the same square product through the kernel
+group_shapley's layers use (`kernel fraction`: oneDNN's fused linear layer on CPU, which on this AMD machine runs float32
+products about twice as fast as torch.mm's MKL); and the share of first-layer units whose sign is the same on every
 coalition of a (row, background row) pair, weighted by the pair's 2^e coalitions (`fixed_sign_share`: the most of the
 second layer an exact method could skip by treating those units as linear). `--onnx` adds the explanation graph's
 onnxruntime latency per row (`to_onnx(..., explanations=True)`). Targets (issue 39): ≥ 4x the reference on flights with and without bins,
@@ -29,6 +33,7 @@ from gbdt2nn.estimators import GBDT2NNClassifier, GBDT2NNRegressor
 from gbdt2nn.metrics import predict_raw
 from gbdt2nn.shapley import (
     coalition_masks,
+    dense_layer,
     exact_evaluations,
     folded_layers,
     group_shapley,
@@ -73,12 +78,21 @@ def seconds(fn) -> tuple[float, object]:
     return time.perf_counter() - start, out
 
 
-def mm_rate(device: str, size: int = 2048, repeats: int = 5) -> float:
-    "Multiply-adds per second of a square float32 torch.mm of `size` on the device."
-    a, b = torch.randn(size, size, device=device), torch.randn(size, size, device=device)
-    seconds(lambda: a @ b)
-    elapsed, _ = seconds(lambda: [a @ b for _ in range(repeats)])
-    return size ** 3 * repeats / elapsed
+def best_seconds(fn, repeats: int) -> tuple[float, object]:
+    "The shortest of `repeats` wall times of fn() (the machine's noise only ever adds time), and its result."
+    runs = [seconds(fn) for _ in range(repeats)]
+    return min(elapsed for elapsed, _ in runs), runs[0][1]
+
+
+def mm_rates(device: str, size: int = 2048, repeats: int = 5) -> tuple[float, float]:
+    "Multiply-adds per second of a square float32 product of `size` on the device: torch.mm, and the kernel group_shapley's layers use (dense_layer: oneDNN on CPU)."
+    a, b, zero = torch.randn(size, size, device=device), torch.randn(size, size, device=device), torch.zeros(size, device=device)
+    rates = []
+    for product in (lambda: a @ b, lambda: dense_layer(a, b, zero, relu=False)):
+        seconds(product)
+        elapsed, _ = seconds(lambda product=product: [product() for _ in range(repeats)])
+        rates.append(size ** 3 * repeats / elapsed)
+    return rates[0], rates[1]
 
 
 def layer_macs(model: GBDT2NN, dense: bool) -> int:
@@ -137,7 +151,7 @@ def shown(key: str, value):
     return f"{value:.1e}" if "error" in key or "|Δ|" in key else round(value, 4)
 
 
-def measure(case: str, args, peak: float) -> dict:
+def measure(case: str, args, peak: float, kernel_peak: float) -> dict:
     "Every figure of one case."
     name, bins = CASES[case]
     ds = load_dataset(name)
@@ -155,10 +169,10 @@ def measure(case: str, args, peak: float) -> dict:
     background = feature_tensor(raw_background, mean).to(args.device)
     X = ds.X_test.to_numpy()[: args.rows]
     x = feature_tensor(X, mean).to(args.device)
-    group_shapley(student, x[:2], background)  # warm-up
-    new_s, new = seconds(lambda: group_shapley(student, x, background))
+    group_shapley(student, x[:16], background)  # warm-up (the first products of a process run slower)
+    new_s, new = best_seconds(lambda: group_shapley(student, x, background), args.repeats)
     r = args.reference_rows
-    old_s, old = seconds(lambda: reference_group_shapley(student, x[:r], background))
+    old_s, old = best_seconds(lambda: reference_group_shapley(student, x[:r], background), args.repeats)
     spread = float(predict_raw(student, x).std())
     kernel_s, _ = seconds(lambda: attribute(student.cpu(), x[: args.kernel_rows].cpu(), "kernel_shap", background.cpu(),
                                             max_background=args.background))
@@ -173,6 +187,7 @@ def measure(case: str, args, peak: float) -> dict:
                "max rel. error": float((new[:, :, :r] - old).abs().max()) / spread,
                "evaluations / (G 2^k m)": evaluations / (G * 2 ** k * args.background),
                "mm fraction": evaluations * layer_macs(student, dense=False) * new_rate / peak,
+               "kernel fraction": evaluations * layer_macs(student, dense=False) * new_rate / kernel_peak,
                "reference mm fraction": G * 2 ** k * args.background * layer_macs(student, dense=True) * old_rate / peak,
                "fixed-sign units": fixed_sign_share(student, x[:32], background)}
     if args.onnx:
@@ -185,22 +200,25 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=128, help="test rows explained by group_shapley")
     parser.add_argument("--reference-rows", type=int, default=24, help="of them, rows explained by the reference and the teacher")
     parser.add_argument("--kernel-rows", type=int, default=4, help="rows explained by KernelSHAP")
+    parser.add_argument("--repeats", type=int, default=3, help="time group_shapley and the reference this many times, keep the shortest")
     parser.add_argument("--background", type=int, default=16, help="background rows (training rows, seeded)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {tuple(CASES)}")
     parser.add_argument("--device", default="cpu", help="torch device of the student: cpu or cuda")
     parser.add_argument("--trained-epochs", type=int, default=0, help="train each student this many epochs (default 0: random weights)")
     parser.add_argument("--onnx", action="store_true", help="also time the ONNX explanation graph (onnxruntime, CPU)")
     args = parser.parse_args()
-    peak = mm_rate(args.device)
+    peak, kernel_peak = mm_rates(args.device)
     rows = []
     for case in args.cases.split(","):
-        rows.append(measure(case, args, peak))
+        rows.append(measure(case, args, peak, kernel_peak))
         print({key: shown(key, value) for key, value in rows[-1].items()}, flush=True)
     pd.set_option("display.width", 250)
     plural = "s" * (args.trained_epochs != 1)
     weights = f"students trained {args.trained_epochs} epoch{plural}" if args.trained_epochs else "random weights"
     print(f"\n{args.rows} test rows ({args.reference_rows} for the reference and the teacher), {args.background} background "
-          f"rows, {weights}, device {args.device}, torch threads {torch.get_num_threads()}; square torch.mm: {peak / 1e9:.1f} G multiply-adds/s")
+          f"rows, {weights}, best of {args.repeats} runs, device {args.device}, torch threads {torch.get_num_threads()}; "
+          f"square torch.mm: {peak / 1e9:.1f} G multiply-adds/s, "
+          f"square dense_layer (group_shapley's kernel): {kernel_peak / 1e9:.1f} G/s")
     print(pd.DataFrame([{key: shown(key, value) for key, value in row.items()} for row in rows]).to_string(index=False))
 
 

@@ -18,9 +18,10 @@ from .metrics import predict_raw
 from .student import GBDT2NN, ServingStudent
 
 # %% auto #0
-__all__ = ['MAX_EXACT_SLOTS', 'coalition_masks', 'shapley_coefficients', 'folded_layers', 'slot_columns', 'slot_terms',
-           'differing_slots', 'exact_evaluations', 'coalition_outputs', 'group_shapley', 'group_shapley_sampled',
-           'background_sample', 'interventional_tree_shap', 'teacher_interventional_shap', 'ExplainingStudent']
+__all__ = ['MAX_EXACT_SLOTS', 'ONEDNN_LINEAR', 'coalition_masks', 'shapley_coefficients', 'folded_layers', 'slot_columns',
+           'slot_terms', 'differing_slots', 'exact_evaluations', 'dense_layer', 'coalition_outputs', 'group_shapley',
+           'group_shapley_sampled', 'background_sample', 'interventional_tree_shap', 'teacher_interventional_shap',
+           'ExplainingStudent']
 
 # %% ../nbs/11_shapley.ipynb #7d607cfe
 MAX_EXACT_SLOTS = 14  # 2^14 coalitions per row and background row: beyond that, ask for sampling
@@ -83,23 +84,45 @@ def exact_evaluations(model: GBDT2NN, x: torch.Tensor, background: torch.Tensor)
     return int(torch.where(sizes > 0, 2 ** sizes, 0).sum())
 
 # %% ../nbs/11_shapley.ipynb #1d3b9ff8
+def _onednn_linear():
+    "oneDNN's fused float32 linear layer of torch's CPU build (the kernel torch.compile uses), or None where the build lacks it."
+    try:
+        return torch.ops.mkldnn._linear_pointwise if torch.backends.mkldnn.is_available() else None
+    except (AttributeError, RuntimeError):
+        return None
+
+ONEDNN_LINEAR = _onednn_linear()
+
+def dense_layer(
+    h: torch.Tensor,  # (r, in) the layer's inputs, rows first
+    weight: torch.Tensor,  # (out, in)
+    bias: torch.Tensor,  # (out,)
+    relu: bool,  # apply the ReLU to the outputs
+) -> torch.Tensor:
+    "(r, out) h Wᵀ + b, through ReLU if asked: oneDNN's fused kernel for float32 on CPU, torch.addmm elsewhere."
+    if ONEDNN_LINEAR is not None and h.device.type == "cpu" and h.dtype == torch.float32:
+        return ONEDNN_LINEAR(h, weight, bias, "relu" if relu else "none", [], "")
+    out = torch.addmm(bias, h, weight.t())
+    return torch.relu_(out) if relu else out
+
 def coalition_outputs(
     base: torch.Tensor,  # (s, H) first pre-activation of each pair's background row (no slot from the row)
     delta: torch.Tensor,  # (s, e, H) its change when slot i of the pair takes the row's value
-    layers: list[tuple[torch.Tensor, torch.Tensor]],  # the group's later layers, rows first: weight (in, out), bias (out,)
-    buffers: list[torch.Tensor],  # flat scratch tensors, one per layer, of at least s · 2^e · width elements
+    layers: list[tuple[torch.Tensor, torch.Tensor]],  # the group's later layers: weight (out, in), bias (out,)
+    table_buffer: torch.Tensor,  # flat scratch tensor of at least s · 2^e · H elements
 ) -> torch.Tensor:
     "(s, 2^e, K) the group's outputs for every coalition of each pair (bit i of the coalition's code: slot i from the row)."
     s, e, H = delta.shape
     n_coalitions = 1 << e
-    table = buffers[0][: s * n_coalitions * H].view(s, n_coalitions, H)
+    table = table_buffer[: s * n_coalitions * H].view(s, n_coalitions, H)
     table[:, 0] = base
     for i in range(e):  # the coalitions holding slot i are those without it, plus Δ_i
         torch.add(table[:, : 1 << i], delta[:, i: i + 1], out=table[:, 1 << i: 2 << i])
     h = table.view(s * n_coalitions, H)
-    for (weight, bias), buffer in zip(layers, buffers[1:]):
-        width = weight.shape[1]
-        h = torch.addmm(bias, torch.relu_(h), weight, out=buffer[: s * n_coalitions * width].view(-1, width))
+    if layers:  # the first layer's ReLU (without later layers, the first layer is the folded head)
+        h = torch.relu_(h)
+    for i, (weight, bias) in enumerate(layers):
+        h = dense_layer(h, weight, bias, relu=i < len(layers) - 1)
     return h.view(s, n_coalitions, -1)
 
 @torch.no_grad()
@@ -123,12 +146,11 @@ def group_shapley(
     chunk = chunk or (1 << 12 if device.type == "cpu" else 1 << 16)
     (first_weight, first_bias), *later = folded_layers(model)
     K, H = later[-1][0].shape[1] if later else first_weight.shape[1], first_weight.shape[1]
-    later = [(weight.transpose(1, 2).contiguous(), bias.squeeze(2)) for weight, bias in later]  # rows first
+    later = [(weight, bias.squeeze(2)) for weight, bias in later]  # (G, out, in), (G, out)
     terms_b = slot_terms(model, z_b, first_weight).permute(0, 3, 2, 1).contiguous()  # (G, m, k, H)
     base_b = terms_b.sum(2) + first_bias.transpose(1, 2)  # (G, m, H) the background rows' first pre-activations
     coefficients = [shapley_coefficients(e).to(device) for e in range(k + 1)]  # (2^e, e) float64
-    widths = [H] + [weight.shape[2] for weight, _ in later]
-    buffers = [torch.empty(width * max(chunk, 1 << k), dtype=dtype, device=device) for width in widths]
+    table_buffer = torch.empty(H * max(chunk, 1 << k), dtype=dtype, device=device)
     classes = torch.arange(K, device=device).view(K, 1, 1)
     out = torch.zeros(G, K, k, n, dtype=torch.float64, device=device)
     rows_per_chunk = max(1, pair_budget // m)
@@ -152,7 +174,7 @@ def group_shapley(
                     row, b = pair // m, pair % m  # (s,)
                     slots = slot_order[g, :e, pair].t()  # (s, e) the pair's differing slots
                     delta = terms_x[g, row.unsqueeze(1), slots] - terms_b[g, b.unsqueeze(1), slots]  # (s, e, H)
-                    outputs = coalition_outputs(base_b[g, b], delta, layers, buffers)  # (s, 2^e, K)
+                    outputs = coalition_outputs(base_b[g, b], delta, layers, table_buffer)  # (s, 2^e, K)
                     phi = torch.einsum("sck,ce->kse", outputs.double(), coefficients[e])  # (K, s, e)
                     values.index_put_((classes, slots.unsqueeze(0), row.view(1, -1, 1)), phi, accumulate=True)
     out = (out / m).to(dtype)
