@@ -1,5 +1,5 @@
 """gbdt2nn: distil LightGBM into GBDT2NN students, explain both, teach the student its teacher's explanations."""
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 
 from .data import list_datasets, load_dataset
 from .estimators import GBDT2NNClassifier, GBDT2NNRegressor

@@ -55,9 +55,9 @@ class StudySettings:
 
 REDUCED = StudySettings(estimator={**STUDY_ESTIMATOR, "coalition_statistics": "own"}, max_train_rows=20_000, explain_rows=500,
                         n_background=16, explanation_rows=None)
-QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_trees": 40, "num_leaves": 16, "n_groups": 5, "features_per_group": 6,
-                                 "hidden_sizes": (32, 16), "student_epochs": 3, "embedding_min_steps": 100},
-                      max_train_rows=5000, explain_rows=200, valid_rows=100, explanation_rows=None)
+QUICK = StudySettings(estimator={**STUDY_ESTIMATOR, "n_groups": 5, "features_per_group": 8, "student_epochs": 3,
+                                 "embedding_min_steps": 100},
+                      max_train_rows=20_000, explain_rows=200, valid_rows=100, n_background=16, explanation_rows=None)
 MAIN_JOB = StudySettings(explain_rows=500, n_background=16)  # `gbdt2nn run`'s default: the estimators' sizes on every training row, 500 test rows, 16 background rows
 
 # %% ../nbs/18_study.ipynb #2ce5ac79

@@ -16,7 +16,7 @@ from gbdt2nn.agreement import HEADLINE_METRICS
 from gbdt2nn.cli import main
 from gbdt2nn.data import load_dataset
 from gbdt2nn.estimators import GBDT2NNClassifier
-from gbdt2nn.study import CHOSEN_WEIGHTS, GAMES, best_weight_table, run_name
+from gbdt2nn.study import CHOSEN_WEIGHTS, GAMES, MAIN_JOB, QUICK, best_weight_table, run_name
 
 
 def gbdt2nn(*args, cwd=None) -> subprocess.CompletedProcess:
@@ -77,7 +77,7 @@ def test_metrics_json_has_the_fields(study):
     assert metrics["n_explained"] == min(metrics["settings"]["explain_rows"], metrics["n_test"])
     for key in ("agreement_baseline", "valid_agreement_baseline"):
         assert set(metrics[key]) == set(GAMES) and all(set(v) == set(HEADLINE_METRICS) for v in metrics[key].values())
-    assert metrics["n_background"] == 8
+    assert metrics["n_background"] == QUICK.n_background == MAIN_JOB.n_background  # --quick plays the default run's game
     assert metrics["speed"]["teacher_treeshap_rows_per_s"] > 0
     assert all(v > 0 for v in metrics["speed"]["student_rows_per_s"].values())
     runs = pd.read_csv(out / "runs.csv")
@@ -134,8 +134,22 @@ def test_the_default_run_trains_each_strategy_at_its_chosen_weight(default_run):
     assert report.index("## Headline") < report.index("| plain") < report.index("![test metric against agreement")
     assert not (out / "against_weight.png").exists()  # no weights were swept
     assert "\nexplaining " in done.stdout and "± " in done.stdout  # the headline table, printed
-    assert "smoke test" in report and "note: --quick is a smoke test" in done.stdout  # --quick says what it is
+    assert "small version of the default run" in report and "note: --quick is a small version" in done.stdout  # --quick says what it is
 
+
+
+def test_quick_on_flights_tells_the_default_runs_story(tmp_path):
+    "`gbdt2nn run --quick` on flights: the default recipe clears each game's row-invariant baseline, the plain student does not."
+    done = gbdt2nn("run", "--quick", "--students", "explaining", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    runs = pd.DataFrame(metrics["runs"]).set_index("variant")
+    for game in GAMES:
+        baseline = metrics["agreement_baseline"][game]
+        for figure in ("spearman_abs", "feature_agreement"):
+            assert runs.loc["explaining", f"{game}_{figure}_low"] > baseline[figure], (game, figure)
+            assert runs.loc["plain", f"{game}_{figure}"] < baseline[figure], (game, figure)
+    assert "on flights the default recipe clears each game's row-invariant baseline" in done.stdout
 
 def test_explain_writes_the_csv(study, tmp_path):
     out, _ = study
@@ -383,7 +397,7 @@ def test_update_continues_a_user_model_as_partial_fit_does(messy_run, tmp_path, 
 def multiclass_run(tmp_path_factory):
     "`gbdt2nn run --quick` on a three-class target with the default students."
     out = tmp_path_factory.mktemp("multiclass_run")
-    done = gbdt2nn("run", "--dataset", "synthetic_multiclass", "--quick", "--seeds", "1", "--out", out)
+    done = gbdt2nn("run", "--dataset", "synthetic_multiclass", "--quick", "--rows", "5000", "--seeds", "1", "--out", out)
     assert done.returncode == 0, done.stderr[-2000:]
     return out, done
 
